@@ -1,0 +1,92 @@
+-- Shared helpers, prepended to every script by scripts.ts (so each loaded script stays
+-- self-contained inside Redis). Mirrors src/store/redis/record-codec.ts.
+--
+-- Header: >BBBB H H H I4 d d d d d d d  (70 bytes), then the msgpack body (never touched here).
+local HDR_FMT = '>BBBBHHHI4ddddddd'
+local HDR_SIZE = 70
+local S_SUBMITTED, S_STARTED, S_COMPLETED, S_CANCELLED, S_STALLED, S_FAILED, S_DROPPED, S_SCHEDULED =
+  1, 2, 3, 4, 5, 6, 7, 8
+local FLAG_STALL_ON_EXPIRY, FLAG_DEAD_LETTER, FLAG_CANCEL_REQUESTED = 1, 2, 4
+-- Over 64 bytes, so the lease set never uses the listpack encoding, which is scanned linearly on
+-- every add and remove (measurably slower for the small, hot lease sets of busy queues).
+local LEASE_SENTINEL = '~lease-sentinel: keeps this sorted set in skiplist encoding for speed, never a task~'
+local STATUS_NAMES = { [3] = 'completed', [4] = 'cancelled', [5] = 'stalled', [6] = 'failed', [7] = 'dropped' }
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Returns a table with the header fields, or nil when the record is missing.
+local function read_header(blob)
+  if not blob then return nil end
+  local h = {}
+  h.fmt, h.status, h.flags, h.res, h.attempt, h.max_retries, h.starts, h.owner,
+  h.created, h.submitted, h.started, h.attempt_started, h.completed, h.heartbeat, h.run_at =
+    struct.unpack(HDR_FMT, blob)
+  return h
+end
+
+local function write_header(h, blob)
+  return struct.pack(HDR_FMT, h.fmt, h.status, h.flags, h.res, h.attempt, h.max_retries, h.starts, h.owner,
+    h.created, h.submitted, h.started, h.attempt_started, h.completed, h.heartbeat, h.run_at)
+    .. string.sub(blob, HDR_SIZE + 1)
+end
+
+local function has_flag(h, flag)
+  return math.floor(h.flags / flag) % 2 == 1
+end
+
+-- Keep at most one wake marker: idle workers BLPOP it; a claim that leaves work re-arms it.
+local function arm_wake(wake_key)
+  if redis.call('LLEN', wake_key) == 0 then redis.call('RPUSH', wake_key, '1') end
+end
+
+local function append_error(errors_key, id, attempt, at, message, etype)
+  local entry = cmsgpack.pack({ attempt = attempt, at = at, error = message, type = etype })
+  redis.call('HSET', errors_key, id, (redis.call('HGET', errors_key, id) or '') .. entry)
+end
+
+-- Terminal bookkeeping shared by every transition into a terminal status.
+local function finish(h, status, now, done_prefix, id)
+  h.status = status
+  h.completed = now
+  h.flags = h.flags - (has_flag(h, FLAG_CANCEL_REQUESTED) and FLAG_CANCEL_REQUESTED or 0)
+  redis.call('ZADD', done_prefix .. STATUS_NAMES[status], now, id)
+end
+
+-- A started task is owned by (owner, starts); anything else is a stale or foreign completion.
+local function owns(h, owner, starts)
+  return h and h.status == S_STARTED and h.owner == owner and h.starts == starts
+end
+
+-- Recover up to `limit` started tasks whose lease deadline passed (their worker died or hung):
+-- a cancel request wins; otherwise re-queue while the retry budget lasts (policy "requeue"),
+-- else mark stalled. Each recovery is recorded as a failed attempt.
+local function recover_expired(k_tasks, k_ready, k_wake, k_leases, k_errors, done_prefix, now, limit)
+  local expired = redis.call('ZRANGEBYSCORE', k_leases, '-inf', now, 'LIMIT', 0, limit)
+  local n = 0
+  for _, id in ipairs(expired) do
+    redis.call('ZREM', k_leases, id)
+    local blob = redis.call('HGET', k_tasks, id)
+    local h = read_header(blob)
+    if h and h.status == S_STARTED then
+      append_error(k_errors, id, h.attempt, now, 'lease expired: the worker stopped renewing it', 'LeaseExpired')
+      if has_flag(h, FLAG_CANCEL_REQUESTED) then
+        finish(h, S_CANCELLED, now, done_prefix, id)
+      elseif (not has_flag(h, FLAG_STALL_ON_EXPIRY)) and h.attempt < h.max_retries then
+        h.status = S_SUBMITTED
+        h.attempt = h.attempt + 1
+        h.submitted = now
+        h.owner = 0
+        redis.call('LPUSH', k_ready, id)
+        arm_wake(k_wake)
+      else
+        finish(h, S_STALLED, now, done_prefix, id)
+      end
+      redis.call('HSET', k_tasks, id, write_header(h, blob))
+      n = n + 1
+    end
+  end
+  return n
+end

@@ -1,0 +1,349 @@
+/**
+ * TaskStore on plain Redis (no modules): typed wrappers around the Lua transitions in lua/ and
+ * the read paths in task-reader.ts.
+ */
+import type { Redis } from 'ioredis';
+import type { NewTask, AttemptError, TaskRecord } from '../../domain/task.js';
+import { STATUS_CODE, statusFromCode } from '../../domain/status.js';
+import { bytesToId, idToBytes } from '../../domain/ids.js';
+import type {
+  CancelOutcome,
+  ClaimRequest,
+  ClaimResult,
+  FinishStatus,
+  LeaseRef,
+  ListPage,
+  QueueCounts,
+  RenewOutcome,
+  ResubmitOutcome,
+  SubmitOutcome,
+  TaskStore,
+} from '../../ports/task-store.js';
+import { KeyCatalogue, TERMINAL_KEYS } from './keys.js';
+import { decodeBody, encodeError, encodeNewRecord, pack } from './record-codec.js';
+import { toClaimedTask } from './record-mapper.js';
+import { runScript, type ScriptArg } from './scripts.js';
+import { TaskReader } from './task-reader.js';
+
+export interface RedisTaskStoreOptions {
+  /** Main connection: scripts and reads. */
+  redis: Redis;
+  /** Creates the dedicated connection for blocking waits (only workers need it). */
+  createBlockingConnection?: () => Redis;
+  prefix?: string;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class RedisTaskStore implements TaskStore {
+  readonly redis: Redis;
+  readonly keys: KeyCatalogue;
+  private readonly reader: TaskReader;
+  private readonly createBlocking?: () => Redis;
+  private blocking: Redis | null = null;
+  private blockingId: number | null = null;
+  /** Queues this process already added to the known-queues set. */
+  private readonly registered = new Set<string>();
+
+  constructor(opts: RedisTaskStoreOptions) {
+    this.redis = opts.redis;
+    this.keys = new KeyCatalogue(opts.prefix ?? 'jobbers');
+    this.reader = new TaskReader(this.redis, this.keys);
+    this.createBlocking = opts.createBlockingConnection;
+  }
+
+  // ---------------------------------------------------------------- submission
+
+  async submit(tasks: NewTask[]): Promise<SubmitOutcome[]> {
+    const byQueue = new Map<string, number[]>();
+    tasks.forEach((t, i) => {
+      const list = byQueue.get(t.queue);
+      if (list) list.push(i);
+      else byQueue.set(t.queue, [i]);
+    });
+    const outcomes: SubmitOutcome[] = new Array(tasks.length);
+    const now = Date.now();
+    await Promise.all(
+      [...byQueue].map(async ([queue, indexes]) => {
+        const k = this.keys.queue(queue);
+        const args: ScriptArg[] = [this.keys.scheduleChannel];
+        for (const i of indexes) {
+          const task = tasks[i] as NewTask;
+          const { blob, scheduled } = encodeNewRecord(task, now);
+          args.push(idToBytes(task.id), blob, scheduled ? (task.runAt as number) : 0);
+        }
+        const [codes] = await Promise.all([
+          runScript(this.redis, 'submit-tasks', [k.tasks, k.ready, k.wake, k.delayed], args) as Promise<number[]>,
+          this.registerQueue(queue),
+        ]);
+        indexes.forEach((taskIndex, j) => {
+          outcomes[taskIndex] = codes[j] === 1 ? 'stored' : 'duplicate';
+        });
+      }),
+    );
+    return outcomes;
+  }
+
+  private async registerQueue(queue: string): Promise<void> {
+    if (this.registered.has(queue)) return;
+    await this.redis.sadd(this.keys.queues, queue);
+    this.registered.add(queue);
+  }
+
+  // ---------------------------------------------------------------- worker
+
+  async claim(req: ClaimRequest): Promise<ClaimResult> {
+    const k = this.keys.queue(req.queue);
+    const args: ScriptArg[] = [
+      req.owner,
+      req.leaseMs,
+      req.want,
+      req.limits.maxConcurrent,
+      req.limits.rateCount,
+      req.limits.ratePeriodMs,
+      req.completions.length,
+    ];
+    for (const c of req.completions) {
+      args.push(idToBytes(c.id), c.starts, c.results === undefined || c.results === null ? EMPTY : pack(c.results));
+    }
+    const reply = (await runScript(
+      this.redis,
+      'claim-tasks',
+      [k.tasks, k.ready, k.wake, k.leases, k.rate, k.results, k.errors, k.donePrefix],
+      args,
+    )) as [number[], Buffer[], number, number, number];
+    const [codes, flat, retryAfterMs, recovered, now] = reply;
+    const claimed = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      claimed.push(toClaimedTask(flat[i] as Buffer, req.queue, flat[i + 1] as Buffer));
+    }
+    return { completed: codes.map((c) => c === 1), claimed, retryAfterMs, recovered, now };
+  }
+
+  async renewLeases(queue: string, owner: number, leases: Array<LeaseRef & { leaseMs: number }>): Promise<RenewOutcome[]> {
+    if (leases.length === 0) return [];
+    const k = this.keys.queue(queue);
+    const args: ScriptArg[] = [owner];
+    for (const l of leases) args.push(idToBytes(l.id), l.starts, Math.max(1, Math.round(l.leaseMs)));
+    const codes = (await runScript(this.redis, 'renew-leases', [k.tasks, k.leases], args)) as number[];
+    return codes.map((c) => (c === 1 ? 'renewed' : c === 2 ? 'cancel-requested' : 'lost'));
+  }
+
+  async retry(
+    queue: string,
+    owner: number,
+    lease: LeaseRef,
+    opts: { runAt: number | null; consumeAttempt: boolean; error: AttemptError | null },
+  ): Promise<'done' | 'stale' | 'cancel-requested'> {
+    const k = this.keys.queue(queue);
+    const code = (await runScript(this.redis, 'retry-task', [k.tasks, k.ready, k.wake, k.delayed, k.leases, k.errors], [
+      owner,
+      idToBytes(lease.id),
+      lease.starts,
+      opts.runAt === null ? -1 : Math.round(opts.runAt),
+      opts.consumeAttempt ? 1 : 0,
+      opts.error ? encodeError(opts.error) : EMPTY,
+      this.keys.scheduleChannel,
+    ])) as number;
+    return code === 1 ? 'done' : code === -1 ? 'cancel-requested' : 'stale';
+  }
+
+  async finish(
+    queue: string,
+    owner: number,
+    lease: LeaseRef,
+    opts: { status: FinishStatus; error: AttemptError | null; deadLetter: boolean },
+  ): Promise<boolean> {
+    const k = this.keys.queue(queue);
+    const code = (await runScript(this.redis, 'finish-task', [k.tasks, k.leases, k.errors, k.dlq, k.donePrefix], [
+      owner,
+      idToBytes(lease.id),
+      lease.starts,
+      STATUS_CODE[opts.status],
+      opts.error ? encodeError(opts.error) : EMPTY,
+      opts.deadLetter ? 1 : 0,
+    ])) as number;
+    return code === 1;
+  }
+
+  /**
+   * Blocks on the queues' wake markers. A dedicated connection, since BLPOP holds it; interrupt()
+   * unblocks it at once (config change, shutdown) through CLIENT UNBLOCK on the main connection.
+   */
+  async waitForWork(queues: string[], timeoutMs: number): Promise<string | null> {
+    if (!this.createBlocking) throw new Error('This store was created without a blocking connection');
+    if (!this.blocking) {
+      const conn = this.createBlocking();
+      this.blocking = conn;
+      const refreshId = () => {
+        conn.client('ID').then(
+          (id) => (this.blockingId = Number(id)),
+          () => (this.blockingId = null),
+        );
+      };
+      conn.on('ready', refreshId);
+      if (conn.status === 'ready') refreshId();
+    }
+    if (queues.length === 0) {
+      await new Promise((r) => setTimeout(r, timeoutMs));
+      return null;
+    }
+    const reply = await this.blocking.blpop(...queues.map((q) => this.keys.queue(q).wake), timeoutMs / 1000);
+    return reply ? this.keys.queueOf(reply[0]) : null;
+  }
+
+  /** Wakes a pending waitForWork() immediately. */
+  async interruptWait(): Promise<void> {
+    if (this.blockingId !== null) await this.redis.client('UNBLOCK', this.blockingId).catch(() => undefined);
+  }
+
+  // ---------------------------------------------------------------- operators
+
+  async cancel(id: string): Promise<CancelOutcome & { queue?: string; name?: string }> {
+    const located = await this.reader.locate(id);
+    if (!located) return { kind: 'not-found' };
+    const k = this.keys.queue(located.queue);
+    const code = (await runScript(this.redis, 'cancel-task', [k.tasks, k.ready, k.delayed, k.donePrefix], [
+      idToBytes(id),
+      this.keys.cancelChannel,
+      id,
+    ])) as number;
+    const base = { queue: located.queue, name: located.name };
+    if (code === -1) return { kind: 'not-found' };
+    if (code >= 100) return { ...base, kind: 'not-cancellable', status: statusFromCode(code - 100) };
+    if (code === STATUS_CODE.started) return { ...base, kind: 'requested' };
+    return { ...base, kind: 'cancelled', from: statusFromCode(code) };
+  }
+
+  async resubmit(id: string, opts: { resetRetryCount: boolean }): Promise<ResubmitOutcome> {
+    const located = await this.reader.locate(id);
+    if (!located) return { kind: 'not-found' };
+    const k = this.keys.queue(located.queue);
+    const code = (await runScript(this.redis, 'resubmit-task', [k.tasks, k.ready, k.wake, k.dlq, k.donePrefix], [
+      idToBytes(id),
+      opts.resetRetryCount ? 1 : 0,
+    ])) as number;
+    if (code === 1) return { kind: 'resubmitted' };
+    if (code === -1) return { kind: 'not-found' };
+    return { kind: 'not-allowed', status: statusFromCode(code - 100) };
+  }
+
+  async removeDeadLetters(ids: string[]): Promise<number> {
+    let removed = 0;
+    const located = await this.reader.locateMany(ids);
+    await Promise.all(
+      located.map(async (loc, i) => {
+        if (!loc) return;
+        removed += await this.redis.zrem(this.keys.queue(loc.queue).dlq, idToBytes(ids[i] as string));
+      }),
+    );
+    return removed;
+  }
+
+  // ---------------------------------------------------------------- scheduler
+
+  async promoteDue(queue: string, limit: number) {
+    const k = this.keys.queue(queue);
+    const [flat, next, now] = (await runScript(this.redis, 'promote-due', [k.delayed, k.tasks, k.ready, k.wake], [
+      limit,
+    ])) as [Buffer[], Buffer | number, number];
+    const promoted = [];
+    for (let i = 0; i < flat.length; i += 3) {
+      promoted.push({
+        id: bytesToId(flat[i] as Buffer),
+        runAt: Number(String(flat[i + 1])),
+        name: decodeBody(flat[i + 2] as Buffer).name,
+      });
+    }
+    const nextDueAt = typeof next === 'number' ? null : Number(String(next));
+    return { promoted, nextDueAt, now };
+  }
+
+  // ---------------------------------------------------------------- cleaner
+
+  async recoverExpiredLeases(queue: string, limit: number): Promise<number> {
+    const k = this.keys.queue(queue);
+    return (await runScript(this.redis, 'recover-leases', [k.tasks, k.ready, k.wake, k.leases, k.errors, k.donePrefix], [
+      limit,
+    ])) as number;
+  }
+
+  /**
+   * Cleaner --stale-time: expire the leases of started tasks not renewed since `heartbeatBefore`,
+   * so recovery takes them. A live worker renews long before that, and its late reports are
+   * fenced off if this races with a renewal.
+   */
+  async expireStaleLeases(queue: string, heartbeatBefore: number): Promise<number> {
+    const k = this.keys.queue(queue);
+    const stale = (await this.reader.listActive(queue)).filter((t) => (t.heartbeatAt ?? 0) < heartbeatBefore);
+    if (stale.length === 0) return 0;
+    const pipe = this.redis.pipeline();
+    for (const t of stale) pipe.zadd(k.leases, 'XX', 0, idToBytes(t.id));
+    await pipe.exec();
+    return stale.length;
+  }
+
+  async pruneTerminal(queue: string, olderThan: number): Promise<number> {
+    const k = this.keys.queue(queue);
+    let total = 0;
+    for (const status of TERMINAL_KEYS) {
+      for (;;) {
+        const n = (await runScript(this.redis, 'prune-terminal', [k.done(status), k.tasks, k.results, k.errors, k.dlq], [
+          Math.floor(olderThan),
+          500,
+        ])) as number;
+        total += n;
+        if (n < 500) break;
+      }
+    }
+    return total;
+  }
+
+  async pruneDeadLetters(queue: string, olderThan: number): Promise<number> {
+    return this.redis.zremrangebyscore(this.keys.queue(queue).dlq, '-inf', Math.floor(olderThan));
+  }
+
+  async pruneWaiting(queue: string, min: number, max: number): Promise<number> {
+    const k = this.keys.queue(queue);
+    return (await runScript(this.redis, 'prune-waiting', [k.ready, k.tasks, k.results, k.errors], [
+      Math.floor(min),
+      Math.floor(max),
+    ])) as number;
+  }
+
+  async pruneRateLog(queue: string, olderThan: number): Promise<number> {
+    return this.redis.zremrangebyscore(this.keys.queue(queue).rate, '-inf', Math.floor(olderThan));
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  getTask(id: string, queueHint?: string): Promise<TaskRecord | null> {
+    return this.reader.getTask(id, queueHint);
+  }
+  getTasks(ids: string[]): Promise<Array<TaskRecord | null>> {
+    return this.reader.getTasks(ids);
+  }
+  listTasks(queue: string, page: ListPage) {
+    return this.reader.listTasks(queue, page);
+  }
+  listActive(queue: string) {
+    return this.reader.listActive(queue);
+  }
+  listScheduled(queue: string, opts: { name?: string; version?: number; after?: string; limit: number }) {
+    return this.reader.listScheduled(queue, opts);
+  }
+  listDeadLetters(opts: { queue?: string; name?: string; version?: number; limit: number }) {
+    return this.reader.listDeadLetters(opts);
+  }
+  countByStatus(queue: string): Promise<QueueCounts> {
+    return this.reader.countByStatus(queue);
+  }
+  knownQueues(): Promise<string[]> {
+    return this.reader.knownQueues();
+  }
+
+  async close(): Promise<void> {
+    this.blocking?.disconnect();
+    this.blocking = null;
+  }
+}
