@@ -3,8 +3,8 @@
  * they reach either (spec B30): letters, digits and `_ - .`, 1 to 64 characters. That excludes
  * the key separator `:`, hash-tag braces, glob characters and whitespace.
  */
-const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
-const TASK_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.\-/@]{0,127}$/;
+export const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+export const TASK_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.\-/@]{0,127}$/;
 
 export const NAME_RULE = 'letters, digits, "_", "-" and "." (1-64 characters, not starting with "-" or ".")';
 export const TASK_NAME_RULE =

@@ -104,9 +104,16 @@ export function readTelemetrySettings(
  * Starts metrics, traces and (when OTEL_LOGS_EXPORTER=otlp) log export and registers the global
  * providers. With OTEL_SDK_DISABLED=true nothing is registered and a no-op handle is returned.
  * Validation happens before anything is registered, so a bad variable leaves the process clean.
+ * Calling it again while running throws; after `shutdown()` it may be called again.
+ *
+ * Note: the SDK itself also reads a few standard variables from process.env (not from
+ * `opts.env`): OTEL_SDK_DISABLED, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER*, OTEL_LOG_LEVEL,
+ * OTEL_EXPORTER_OTLP_*_HEADERS and similar exporter details.
  */
 export async function initTelemetry(opts: InitTelemetryOptions): Promise<TelemetryHandle> {
-  const settings = readTelemetrySettings(opts.env ?? process.env, { metricExportIntervalMs: opts.metricExportIntervalMs });
+  const settings = readTelemetrySettings(opts.env ?? process.env, {
+    metricExportIntervalMs: opts.metricExportIntervalMs,
+  });
   if (settings.disabled) return NOOP_HANDLE;
   if (active) {
     // The OTel API accepts one global provider per process; a second one would be silently ignored.
@@ -189,7 +196,8 @@ async function withDeadline(what: string, fn: () => Promise<unknown>): Promise<v
   });
   try {
     const outcome = await Promise.race([fn().then(() => 'done' as const), deadline]);
-    if (outcome === 'timeout') diag.warn(`telemetry ${what} gave up after ${SHUTDOWN_DEADLINE_MS} ms (collector unreachable?)`);
+    if (outcome === 'timeout')
+      diag.warn(`telemetry ${what} gave up after ${SHUTDOWN_DEADLINE_MS} ms (collector unreachable?)`);
   } catch (err) {
     // Export failures must never take the process down; they are reported through the OTel diag channel.
     diag.warn(`telemetry ${what} failed: ${String(err)}`);
@@ -205,17 +213,23 @@ function parseBoolean(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new Error(`${name} must be "true" or "false"; got "${env[name]}".`);
 }
 
+/** Signal variable, else the standard generic OTEL_EXPORTER_OTLP_ENDPOINT, else the default. */
 function parseEndpoint(env: NodeJS.ProcessEnv, name: string): string {
-  const raw = env[name]?.trim();
-  if (!raw) return DEFAULT_OTLP_ENDPOINT;
+  const source = env[name]?.trim()
+    ? name
+    : env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim()
+      ? 'OTEL_EXPORTER_OTLP_ENDPOINT'
+      : null;
+  if (!source) return DEFAULT_OTLP_ENDPOINT;
+  const raw = (env[source] as string).trim();
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(`${name} must be a URL such as ${DEFAULT_OTLP_ENDPOINT}; got "${raw}".`);
+    throw new Error(`${source} must be a URL such as ${DEFAULT_OTLP_ENDPOINT}; got "${raw}".`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`${name} must use http:// (plaintext gRPC) or https:// (TLS); got "${raw}".`);
+    throw new Error(`${source} must use http:// (plaintext gRPC) or https:// (TLS); got "${raw}".`);
   }
   return raw;
 }

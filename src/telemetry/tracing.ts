@@ -47,11 +47,7 @@ export function currentTraceparent(ctx: Context = context.active()): string | nu
  * Runs `fn` inside a `task.submit` span (child of whatever is active, e.g. an HTTP request span).
  * Call `currentTraceparent()` inside `fn` to get the value to store with the task.
  */
-export function startSubmitSpan<T>(
-  taskName: string,
-  attrs: SpanAttrs,
-  fn: (span: Span) => Promise<T> | T,
-): Promise<T> {
+export function startSubmitSpan<T>(taskName: string, attrs: SpanAttrs, fn: (span: Span) => Promise<T> | T): Promise<T> {
   return runSpan(SPAN_NAMES.submit, SpanKind.PRODUCER, context.active(), { 'task.name': taskName, ...attrs }, fn);
 }
 
@@ -67,9 +63,7 @@ export function runInTaskSpan<T>(
   attrs: SpanAttrs,
   fn: (span: Span) => Promise<T> | T,
 ): Promise<T> {
-  const parent = traceparent
-    ? w3c.extract(context.active(), { traceparent }, defaultTextMapGetter)
-    : context.active();
+  const parent = traceparent ? w3c.extract(context.active(), { traceparent }, defaultTextMapGetter) : context.active();
   const kind = name === SPAN_NAMES.execute ? SpanKind.CONSUMER : SpanKind.INTERNAL;
   return runSpan(name || SPAN_NAMES.execute, kind, parent, attrs, fn);
 }

@@ -26,7 +26,9 @@ import * as grpc from '@grpc/grpc-js';
 
 const require = createRequire(import.meta.url);
 // The generated root is untyped (its .d.ts only says `protobuf.Root`), hence the local shapes below.
-const root = require('otlp-pb/build/src/generated/root.js') as { opentelemetry: { proto: { collector: any } } };
+const root = require('otlp-pb/build/src/generated/root.js') as {
+  opentelemetry: { proto: { collector: any; logs: any } };
+};
 const collector = root.opentelemetry.proto.collector;
 
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [key: string]: AttrValue };
@@ -302,91 +304,82 @@ function histogramPoint(p: any): DecodedDataPoint {
   };
 }
 
-function flattenMetrics(req: any): DecodedMetric[] {
-  const out: DecodedMetric[] = [];
-  for (const rm of req.resourceMetrics ?? []) {
-    const resource = attrs(rm.resource?.attributes);
-    for (const sm of rm.scopeMetrics ?? []) {
-      for (const m of sm.metrics ?? []) {
-        const base = { name: m.name, description: m.description ?? '', unit: m.unit ?? '', scope: sm.scope?.name ?? '', resource };
-        if (m.sum) {
-          out.push({ ...base, kind: 'sum', monotonic: m.sum.isMonotonic ?? false, temporality: temporality(m.sum.aggregationTemporality), dataPoints: (m.sum.dataPoints ?? []).map(numberPoint) });
-        } else if (m.gauge) {
-          out.push({ ...base, kind: 'gauge', dataPoints: (m.gauge.dataPoints ?? []).map(numberPoint) });
-        } else if (m.histogram) {
-          out.push({ ...base, kind: 'histogram', temporality: temporality(m.histogram.aggregationTemporality), dataPoints: (m.histogram.dataPoints ?? []).map(histogramPoint) });
-        } else if (m.exponentialHistogram) {
-          const points = (m.exponentialHistogram.dataPoints ?? []).map((p: any) => ({ attributes: attrs(p.attributes), count: num(p.count) ?? 0, sum: p.sum }));
-          out.push({ ...base, kind: 'exponentialHistogram', dataPoints: points });
-        } else if (m.summary) {
-          const points = (m.summary.dataPoints ?? []).map((p: any) => ({ attributes: attrs(p.attributes), count: num(p.count) ?? 0, sum: p.sum }));
-          out.push({ ...base, kind: 'summary', dataPoints: points });
-        } else {
-          out.push({ ...base, kind: 'unknown', dataPoints: [] });
-        }
-      }
-    }
-  }
-  return out;
+/** Visits every item of an OTLP request: resource → scope → item (span, metric or log record). */
+function each<T>(
+  resources: any[] | undefined,
+  scopesKey: string,
+  itemsKey: string,
+  fn: (item: any, scope: string, resource: Attrs) => T,
+): T[] {
+  return (resources ?? []).flatMap((r) => {
+    const resource = attrs(r.resource?.attributes);
+    return (r[scopesKey] ?? []).flatMap((s: any) =>
+      (s[itemsKey] ?? []).map((item: any) => fn(item, s.scope?.name ?? '', resource)),
+    );
+  });
 }
 
-const STATUS_CODES: Record<string, DecodedSpan['status']['code']> = { STATUS_CODE_OK: 'ok', STATUS_CODE_ERROR: 'error' };
+function flattenMetrics(req: any): DecodedMetric[] {
+  return each(req.resourceMetrics, 'scopeMetrics', 'metrics', (m, scope, resource): DecodedMetric => {
+    const base = { name: m.name, description: m.description ?? '', unit: m.unit ?? '', scope, resource };
+    if (m.sum) {
+      const dataPoints = (m.sum.dataPoints ?? []).map(numberPoint);
+      return {
+        ...base,
+        kind: 'sum',
+        monotonic: m.sum.isMonotonic ?? false,
+        temporality: temporality(m.sum.aggregationTemporality),
+        dataPoints,
+      };
+    }
+    if (m.gauge) return { ...base, kind: 'gauge', dataPoints: (m.gauge.dataPoints ?? []).map(numberPoint) };
+    if (m.histogram) {
+      const dataPoints = (m.histogram.dataPoints ?? []).map(histogramPoint);
+      return { ...base, kind: 'histogram', temporality: temporality(m.histogram.aggregationTemporality), dataPoints };
+    }
+    // Not produced by Jobbers' instruments; kept coarse (count and sum only).
+    const kind = m.exponentialHistogram ? 'exponentialHistogram' : m.summary ? 'summary' : 'unknown';
+    const raw = (m.exponentialHistogram ?? m.summary)?.dataPoints ?? [];
+    const dataPoints = raw.map((p: any) => ({ attributes: attrs(p.attributes), count: num(p.count) ?? 0, sum: p.sum }));
+    return { ...base, kind, dataPoints };
+  });
+}
+
+const STATUS_CODES: Record<string, DecodedSpan['status']['code']> = {
+  STATUS_CODE_OK: 'ok',
+  STATUS_CODE_ERROR: 'error',
+};
 
 function flattenSpans(req: any): DecodedSpan[] {
-  const out: DecodedSpan[] = [];
-  for (const rs of req.resourceSpans ?? []) {
-    const resource = attrs(rs.resource?.attributes);
-    for (const ss of rs.scopeSpans ?? []) {
-      for (const s of ss.spans ?? []) {
-        out.push({
-          name: s.name,
-          traceId: hex(s.traceId) ?? '',
-          spanId: hex(s.spanId) ?? '',
-          parentSpanId: hex(s.parentSpanId),
-          kind: s.kind ?? 'SPAN_KIND_UNSPECIFIED',
-          attributes: attrs(s.attributes),
-          status: { code: STATUS_CODES[s.status?.code] ?? 'unset', message: s.status?.message ?? '' },
-          events: (s.events ?? []).map((e: any) => ({ name: e.name, attributes: attrs(e.attributes) })),
-          startTimeUnixNano: s.startTimeUnixNano,
-          endTimeUnixNano: s.endTimeUnixNano,
-          scope: ss.scope?.name ?? '',
-          resource,
-        });
-      }
-    }
-  }
-  return out;
+  return each(req.resourceSpans, 'scopeSpans', 'spans', (s, scope, resource) => ({
+    name: s.name,
+    traceId: hex(s.traceId) ?? '',
+    spanId: hex(s.spanId) ?? '',
+    parentSpanId: hex(s.parentSpanId),
+    kind: s.kind ?? 'SPAN_KIND_UNSPECIFIED',
+    attributes: attrs(s.attributes),
+    status: { code: STATUS_CODES[s.status?.code] ?? 'unset', message: s.status?.message ?? '' },
+    events: (s.events ?? []).map((e: any) => ({ name: e.name, attributes: attrs(e.attributes) })),
+    startTimeUnixNano: s.startTimeUnixNano,
+    endTimeUnixNano: s.endTimeUnixNano,
+    scope,
+    resource,
+  }));
 }
+
+// `enums: String` turns severity numbers into names; the generated enum maps them back.
+const SEVERITY_NUMBER = root.opentelemetry.proto.logs.v1.SeverityNumber as Record<string, number>;
 
 function flattenLogs(req: any): DecodedLog[] {
-  const out: DecodedLog[] = [];
-  for (const rl of req.resourceLogs ?? []) {
-    const resource = attrs(rl.resource?.attributes);
-    for (const sl of rl.scopeLogs ?? []) {
-      for (const l of sl.logRecords ?? []) {
-        out.push({
-          body: anyValue(l.body),
-          severityText: l.severityText ?? '',
-          severityNumber: SEVERITY_NUMBERS[l.severityNumber] ?? 0,
-          traceId: hex(l.traceId),
-          spanId: hex(l.spanId),
-          attributes: attrs(l.attributes),
-          timeUnixNano: l.timeUnixNano ?? '0',
-          scope: sl.scope?.name ?? '',
-          resource,
-        });
-      }
-    }
-  }
-  return out;
+  return each(req.resourceLogs, 'scopeLogs', 'logRecords', (l, scope, resource) => ({
+    body: anyValue(l.body),
+    severityText: l.severityText ?? '',
+    severityNumber: SEVERITY_NUMBER[l.severityNumber] ?? 0,
+    traceId: hex(l.traceId),
+    spanId: hex(l.spanId),
+    attributes: attrs(l.attributes),
+    timeUnixNano: l.timeUnixNano ?? '0',
+    scope,
+    resource,
+  }));
 }
-
-// enums: String turns the severity number into its proto name; map the common ones back to numbers.
-const SEVERITY_NUMBERS: Record<string, number> = Object.fromEntries(
-  ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((name, i) => [
-    [`SEVERITY_NUMBER_${name}`, i * 4 + 1],
-    [`SEVERITY_NUMBER_${name}2`, i * 4 + 2],
-    [`SEVERITY_NUMBER_${name}3`, i * 4 + 3],
-    [`SEVERITY_NUMBER_${name}4`, i * 4 + 4],
-  ]),
-);

@@ -52,12 +52,20 @@ async function recordEverything(): Promise<void> {
   recordTaskSelected({ queue, role, task, readyAt: T0 - FIXTURE.waitedMs, now: T0 });
   // Attempt 0 ends in a delayed retry, attempt 1 completes.
   recordAttemptOutcome({
-    queue, task, status: 'scheduled', attemptStartedAt: T0, firstSubmittedAt: FIXTURE.firstSubmittedAt,
+    queue,
+    task,
+    status: 'scheduled',
+    attemptStartedAt: T0,
+    firstSubmittedAt: FIXTURE.firstSubmittedAt,
     endedAt: T0 + FIXTURE.retryAttemptMs,
   });
   recordRetry({ queue, task, version });
   recordAttemptOutcome({
-    queue, task, status: 'completed', attemptStartedAt: T0 + 5_000, firstSubmittedAt: FIXTURE.firstSubmittedAt,
+    queue,
+    task,
+    status: 'completed',
+    attemptStartedAt: T0 + 5_000,
+    firstSubmittedAt: FIXTURE.firstSubmittedAt,
     endedAt: T0 + 5_000 + FIXTURE.finalAttemptMs,
   });
   recordDeadLettered({ queue, task, version });
@@ -75,7 +83,13 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = { pid: process.pid };
 
   if (scenario === 'periodic') {
-    recordAttemptOutcome({ queue: 'q1', task: 'add', status: 'completed', attemptStartedAt: null, firstSubmittedAt: null });
+    recordAttemptOutcome({
+      queue: 'q1',
+      task: 'add',
+      status: 'completed',
+      attemptStartedAt: null,
+      firstSubmittedAt: null,
+    });
     console.log(RESULT_PREFIX + JSON.stringify(result));
     setTimeout(() => {}, 60_000); // stay alive; the test kills us
     return;

@@ -11,7 +11,10 @@ import { parse } from 'yaml';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const read = (rel: string): string => readFileSync(path.join(ROOT, rel), 'utf8');
 // Compose supports YAML merge keys (`<<: *anchor`); the yaml package needs them enabled.
-const compose = parse(read('docker-compose.yaml'), { merge: true }) as { services: Record<string, any>; volumes?: Record<string, unknown> };
+const compose = parse(read('docker-compose.yaml'), { merge: true }) as {
+  services: Record<string, any>;
+  volumes?: Record<string, unknown>;
+};
 const otel = parse(read('otel-config.yaml')) as Record<string, any>;
 const pkg = JSON.parse(read('package.json')) as { bin: Record<string, string> };
 const services = compose.services;
@@ -33,9 +36,17 @@ function hostPorts(svc: any): Map<number, number> {
 
 describe('docker-compose.yaml', () => {
   it('has every expected service', () => {
-    expect(Object.keys(services).sort()).toEqual(
-      ['cleaner', 'collector', 'frontend', 'manager', 'openobserve', 'postgres', 'redis', 'scheduler', 'worker'],
-    );
+    expect(Object.keys(services).sort()).toEqual([
+      'cleaner',
+      'collector',
+      'frontend',
+      'manager',
+      'openobserve',
+      'postgres',
+      'redis',
+      'scheduler',
+      'worker',
+    ]);
   });
 
   it('depends only on services that exist', () => {
@@ -65,7 +76,9 @@ describe('docker-compose.yaml', () => {
 
   it('maps the example task module into the containers', (ctx) => {
     const modules = JOBBERS_SERVICES.flatMap((name) =>
-      commandText(services[name]).split(/\s+/).filter((arg) => arg.startsWith(IMAGE_ROOT) && /\.(ts|js|mjs)$/.test(arg)),
+      commandText(services[name])
+        .split(/\s+/)
+        .filter((arg) => arg.startsWith(IMAGE_ROOT) && /\.(ts|js|mjs)$/.test(arg)),
     );
     expect(modules).toEqual(['/app/examples/tasks.ts', '/app/examples/tasks.ts']); // manager + worker
     for (const name of ['manager', 'worker']) expect(services[name].volumes).toContain('./examples:/app/examples:ro');
@@ -77,7 +90,9 @@ describe('docker-compose.yaml', () => {
   });
 
   it('only runs jobbers_* commands that are package.json bin entries', () => {
-    const used = new Set(JOBBERS_SERVICES.flatMap((name) => commandText(services[name]).match(/jobbers_[a-z]+/g) ?? []));
+    const used = new Set(
+      JOBBERS_SERVICES.flatMap((name) => commandText(services[name]).match(/jobbers_[a-z]+/g) ?? []),
+    );
     expect([...used].sort()).toEqual(['jobbers_cleaner', 'jobbers_manager', 'jobbers_scheduler', 'jobbers_worker']);
     for (const bin of used) expect(pkg.bin, `${bin} is not a bin entry`).toHaveProperty(bin);
   });
@@ -86,7 +101,14 @@ describe('docker-compose.yaml', () => {
     const text = commandText(services.cleaner);
     expect(text).toMatch(/while true; do jobbers_cleaner .*; sleep \d+; done/);
     const flags = text.match(/--[a-z-]+/g) ?? [];
-    const known = ['--stale-time', '--completed-task-age', '--dlq-age', '--rate-limit-age', '--min-queue-age', '--max-queue-age'];
+    const known = [
+      '--stale-time',
+      '--completed-task-age',
+      '--dlq-age',
+      '--rate-limit-age',
+      '--min-queue-age',
+      '--max-queue-age',
+    ];
     for (const flag of flags) expect(known).toContain(flag);
     expect(flags).toEqual(expect.arrayContaining(['--stale-time', '--completed-task-age', '--dlq-age']));
   });
@@ -127,10 +149,23 @@ describe('docker-compose.yaml', () => {
   it('uses only documented environment variables in the Jobbers services', () => {
     // DESIGN.md §1 plus the variables this port adds; all must also be in docs/operations.md.
     const allowed = new Set([
-      'REDIS_URL', 'SQL_PATH', 'TASK_ADAPTER', 'WORKER_ROLE', 'WORKER_CONCURRENT_TASKS', 'WORKER_TTL',
-      'SCHEDULER_POLL_INTERVAL', 'SCHEDULER_BATCH_SIZE', 'SCHEDULER_ROLE', 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
-      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', 'OTEL_LOGS_EXPORTER',
-      'PORT', 'HOST', 'JOBBERS_API_TOKEN', 'LOG_LEVEL',
+      'REDIS_URL',
+      'SQL_PATH',
+      'TASK_ADAPTER',
+      'WORKER_ROLE',
+      'WORKER_CONCURRENT_TASKS',
+      'WORKER_TTL',
+      'SCHEDULER_POLL_INTERVAL',
+      'SCHEDULER_BATCH_SIZE',
+      'SCHEDULER_ROLE',
+      'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT',
+      'OTEL_LOGS_EXPORTER',
+      'PORT',
+      'HOST',
+      'JOBBERS_API_TOKEN',
+      'LOG_LEVEL',
     ]);
     const docs = read('docs/operations.md');
     for (const name of JOBBERS_SERVICES) {
@@ -228,9 +263,16 @@ describe('Dockerfiles', () => {
     expect(hostPorts(services.manager).get(8000)).toBe(8000);
   });
 
-  it('has a .dockerignore that keeps host node_modules out of the images', () => {
-    const ignore = read('.dockerignore').split('\n');
-    expect(ignore).toContain('**/node_modules');
-    expect(ignore).toContain('.git');
+  it('has a .dockerignore that keeps host node_modules, build output and .git out of the images', () => {
+    const patterns = new Set(
+      read('.dockerignore')
+        .split('\n')
+        .map((l) => l.trim()),
+    );
+    // Docker matches patterns from the context root; `**/x` covers x at any depth.
+    const ignored = (p: string): boolean => patterns.has(p) || patterns.has(`**/${path.basename(p)}`);
+    for (const p of ['node_modules', 'frontend/node_modules', 'dist', 'frontend/dist', '.git']) {
+      expect(ignored(p), `.dockerignore does not exclude ${p}`).toBe(true);
+    }
   });
 });

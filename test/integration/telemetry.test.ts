@@ -8,8 +8,9 @@ import net from 'node:net';
 import os from 'node:os';
 import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initTelemetry } from '../../src/telemetry/init.js';
+import { initTelemetry, readTelemetrySettings } from '../../src/telemetry/init.js';
 import { getInstruments, METRIC_CATALOGUE } from '../../src/telemetry/instruments.js';
+import { createLogger } from '../../src/telemetry/logger.js';
 import { currentTraceparent, startSubmitSpan } from '../../src/telemetry/tracing.js';
 import { startOtlpReceiver, type DecodedMetric, type OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { FIXTURE, RESULT_PREFIX, T0 } from '../helpers/telemetry-scenario.js';
@@ -41,7 +42,8 @@ function endpoints(url: string): Record<string, string> {
 function runScenario(
   scenario: string,
   env: Record<string, string>,
-  opts: { killWhen?: () => Promise<void> } = {},
+  /** killWhen gets a promise that resolves once the scenario printed its result line. */
+  opts: { killWhen?: (ready: Promise<void>) => Promise<unknown> } = {},
 ): Promise<ScenarioRun> {
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/telemetry-scenario.ts', scenario], {
@@ -50,10 +52,18 @@ function runScenario(
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
+  let markReady = (): void => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    if (stdout.includes(RESULT_PREFIX)) markReady();
+  });
   child.stderr.on('data', (d) => (stderr += d));
   if (opts.killWhen) {
-    opts.killWhen().finally(() => child.kill('SIGKILL'));
+    opts
+      .killWhen(ready)
+      .finally(() => child.kill('SIGKILL'))
+      .catch(() => {}); // the test awaits its own promise
   }
   return new Promise((resolve) => {
     child.on('close', (code) => {
@@ -234,9 +244,13 @@ describe('metric export interval', () => {
     try {
       const arrived = rx.waitFor((r) => r.latestMetric('tasks_processed') !== undefined, 10_000);
       // With the 60 s default nothing would arrive before the kill.
-      const run = await runScenario('periodic', { ...endpoints(rx.url), OTEL_METRIC_EXPORT_INTERVAL: '300' }, {
-        killWhen: () => arrived,
-      });
+      const run = await runScenario(
+        'periodic',
+        { ...endpoints(rx.url), OTEL_METRIC_EXPORT_INTERVAL: '300' },
+        {
+          killWhen: () => arrived,
+        },
+      );
       await arrived;
       expect(run.elapsedMs).toBeLessThan(10_000);
       expect(points(rx.latestMetric('tasks_processed'), { status: 'completed' })[0]?.value).toBe(1);
@@ -265,9 +279,13 @@ describe('no collector', () => {
 
   it('keeps running while periodic exports keep failing', async () => {
     const url = `http://127.0.0.1:${await deadPort()}`;
-    const run = await runScenario('periodic', { ...endpoints(url), OTEL_METRIC_EXPORT_INTERVAL: '200' }, {
-      killWhen: () => new Promise((r) => setTimeout(r, 2_500)),
-    });
+    const run = await runScenario(
+      'periodic',
+      { ...endpoints(url), OTEL_METRIC_EXPORT_INTERVAL: '200' },
+      {
+        killWhen: (ready) => ready.then(() => new Promise((r) => setTimeout(r, 2_000))),
+      },
+    );
     // Still alive (killed by us, no exit code) after ~10 failed exports, and nothing on stderr.
     expect(run.result.pid).toBeTypeOf('number');
     expect(run.code).toBeNull();
@@ -289,6 +307,31 @@ describe('no collector', () => {
 });
 
 describe('configuration (in-process: nothing gets registered)', () => {
+  it('defaults to localhost:4317, a 60 s metric interval and no log export', () => {
+    expect(readTelemetrySettings({})).toEqual({
+      disabled: false,
+      metricsEndpoint: 'http://localhost:4317',
+      tracesEndpoint: 'http://localhost:4317',
+      logsEndpoint: 'http://localhost:4317',
+      exportLogs: false,
+      metricExportIntervalMs: 60_000,
+    });
+    expect(readTelemetrySettings({ OTEL_LOGS_EXPORTER: 'none' }).exportLogs).toBe(false);
+    expect(readTelemetrySettings({ OTEL_LOGS_EXPORTER: 'OTLP' }).exportLogs).toBe(true);
+  });
+
+  it('takes the signal endpoint over the generic one, and the option over OTEL_METRIC_EXPORT_INTERVAL', () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://generic:4317',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:4317',
+      OTEL_METRIC_EXPORT_INTERVAL: '5000',
+    };
+    const settings = readTelemetrySettings(env);
+    expect(settings).toMatchObject({ tracesEndpoint: 'http://traces:4317', metricsEndpoint: 'http://generic:4317' });
+    expect(settings.metricExportIntervalMs).toBe(5000);
+    expect(readTelemetrySettings(env, { metricExportIntervalMs: 250 }).metricExportIntervalMs).toBe(250);
+  });
+
   it.each([
     [{ OTEL_LOGS_EXPORTER: 'bogus' }, /OTEL_LOGS_EXPORTER.*"bogus"/],
     [{ OTEL_LOGS_EXPORTER: 'console' }, /OTEL_LOGS_EXPORTER/],
@@ -307,5 +350,34 @@ describe('configuration (in-process: nothing gets registered)', () => {
     getInstruments().tasksProcessed.add(1, { queue: 'q', task: 't', status: 'completed' }); // must not throw
     await expect(handle.forceFlush()).resolves.toBeUndefined();
     await expect(handle.shutdown()).resolves.toBeUndefined();
+  });
+});
+
+describe('createLogger (in-process, no SDK)', () => {
+  function capture(level?: string, env: NodeJS.ProcessEnv = {}) {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger('jobbers-manager', {
+      level,
+      env,
+      destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+    });
+    return { logger, lines };
+  }
+
+  it('writes JSON records at LOG_LEVEL and above, named after the service', () => {
+    const { logger, lines } = capture(undefined, { LOG_LEVEL: 'warn' });
+    logger.info('dropped');
+    logger.warn({ queue: 'q1' }, 'Task %s kept', 'T1');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 40, name: 'jobbers-manager', queue: 'q1', msg: 'Task T1 kept' });
+    expect(lines[0]).not.toHaveProperty('trace_id'); // no active span
+  });
+
+  it('defaults to info and rejects an unknown LOG_LEVEL naming the variable', () => {
+    const { logger, lines } = capture();
+    logger.debug('hidden');
+    logger.info('shown');
+    expect(lines.map((l) => l.msg)).toEqual(['shown']);
+    expect(() => createLogger('x', { env: { LOG_LEVEL: 'loud' } })).toThrow(/LOG_LEVEL.*"loud"/);
   });
 });

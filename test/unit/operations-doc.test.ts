@@ -12,12 +12,19 @@ const doc = readFileSync(new URL('../../docs/operations.md', import.meta.url), '
 /** Rows of the first Markdown table whose header starts with `| <firstHeader> |`, as trimmed cells. */
 function tableRows(firstHeader: string): string[][] {
   const lines = doc.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`| ${firstHeader} |`));
+  // Cells may be padded (prettier aligns Markdown tables).
+  const header = new RegExp(`^\\|\\s*${firstHeader}\\s*\\|`);
+  const start = lines.findIndex((l) => header.test(l));
   if (start < 0) throw new Error(`docs/operations.md has no table starting with "| ${firstHeader} |"`);
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.split('|').slice(1, -1).map((c) => c.trim()));
+    rows.push(
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   }
   return rows;
 }
@@ -57,11 +64,27 @@ describe('docs/operations.md metrics table', () => {
 describe('docs/operations.md contract coverage', () => {
   // DESIGN.md §1 plus the variables added by this port.
   const variables = [
-    'REDIS_URL', 'SQL_PATH', 'TASK_ADAPTER', 'WORKER_ROLE', 'WORKER_CONCURRENT_TASKS', 'WORKER_TTL',
-    'SCHEDULER_POLL_INTERVAL', 'SCHEDULER_BATCH_SIZE', 'SCHEDULER_ROLE',
-    'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT',
-    'OTEL_LOGS_EXPORTER', 'OTEL_METRIC_EXPORT_INTERVAL', 'OTEL_SDK_DISABLED', 'LOG_LEVEL', 'PORT', 'HOST',
-    'JOBBERS_API_TOKEN', 'JOBBERS_READONLY_TOKEN', 'JOBBERS_PREFIX',
+    'REDIS_URL',
+    'SQL_PATH',
+    'TASK_ADAPTER',
+    'WORKER_ROLE',
+    'WORKER_CONCURRENT_TASKS',
+    'WORKER_TTL',
+    'SCHEDULER_POLL_INTERVAL',
+    'SCHEDULER_BATCH_SIZE',
+    'SCHEDULER_ROLE',
+    'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT',
+    'OTEL_LOGS_EXPORTER',
+    'OTEL_METRIC_EXPORT_INTERVAL',
+    'OTEL_SDK_DISABLED',
+    'LOG_LEVEL',
+    'PORT',
+    'HOST',
+    'JOBBERS_API_TOKEN',
+    'JOBBERS_READONLY_TOKEN',
+    'JOBBERS_PREFIX',
   ];
 
   it('documents every environment variable with a default', () => {
@@ -76,12 +99,24 @@ describe('docs/operations.md contract coverage', () => {
   });
 
   it('documents every process and cleaner flag of the compatibility contract', () => {
-    for (const cmd of ['jobbers_manager', 'jobbers_worker', 'jobbers_scheduler', 'jobbers_cleaner', 'jobbers_openapi', 'jobbers_migrate']) {
+    for (const cmd of [
+      'jobbers_manager',
+      'jobbers_worker',
+      'jobbers_scheduler',
+      'jobbers_cleaner',
+      'jobbers_openapi',
+      'jobbers_migrate',
+    ]) {
       expect(doc).toContain(`\`${cmd}`);
     }
     const flags = tableRows('Flag').map((r) => unquote(r[0] ?? '').split(' ')[0]);
-    expect(flags.sort()).toEqual(
-      ['--completed-task-age', '--dlq-age', '--max-queue-age', '--min-queue-age', '--rate-limit-age', '--stale-time'],
-    );
+    expect(flags.sort()).toEqual([
+      '--completed-task-age',
+      '--dlq-age',
+      '--max-queue-age',
+      '--min-queue-age',
+      '--rate-limit-age',
+      '--stale-time',
+    ]);
   });
 });

@@ -1,0 +1,134 @@
+/**
+ * The producer side of each system, as the driver uses it: submit one, a batch, a delayed task,
+ * and "has every task been recorded as done in Redis?".
+ */
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createClient, type JobbersClient } from '../src/client.js';
+import { BULLMQ_QUEUE, JOBBERS_PREFIX, JOBBERS_QUEUE, payload, type SystemName } from './common.js';
+import { bullmqConnection, installBullmqClientFactory } from './bullmq-connection.js';
+import { benchNoop } from './tasks-jobbers.js';
+
+export interface Producer {
+  system: SystemName;
+  submit(i: number): Promise<void>;
+  submitBatch(indexes: number[]): Promise<void>;
+  /** Submit task i to run at `due` (epoch ms). */
+  schedule(i: number, due: number): Promise<void>;
+  /** True when all `n` tasks are recorded as completed in Redis (not merely handled). */
+  allCompleted(n: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface ProducerOptions {
+  redisUrl: string;
+  sqlPath: string;
+}
+
+class JobbersProducer implements Producer {
+  readonly system = 'jobbers' as const;
+  private readonly completedKey: string;
+
+  constructor(private readonly client: JobbersClient) {
+    this.completedKey = client.runtime.store.keys.queue(JOBBERS_QUEUE).done('completed');
+  }
+
+  async submit(i: number): Promise<void> {
+    await this.client.submit(benchNoop, payload(i), { queue: JOBBERS_QUEUE });
+  }
+
+  async submitBatch(indexes: number[]): Promise<void> {
+    const res = await this.client.submitMany(benchNoop, indexes.map(payload), { queue: JOBBERS_QUEUE });
+    const bad = res.find((r) => !r.ok);
+    if (bad && !bad.ok) throw bad.error;
+  }
+
+  async schedule(i: number, due: number): Promise<void> {
+    await this.client.schedule(benchNoop, payload(i), due, { queue: JOBBERS_QUEUE });
+  }
+
+  async allCompleted(n: number): Promise<boolean> {
+    return (await this.client.runtime.redis.zcard(this.completedKey)) >= n;
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+class BullmqProducer implements Producer {
+  readonly system = 'bullmq' as const;
+
+  constructor(private readonly queue: Queue) {}
+
+  async submit(i: number): Promise<void> {
+    await this.queue.add('noop', payload(i));
+  }
+
+  async submitBatch(indexes: number[]): Promise<void> {
+    await this.queue.addBulk(indexes.map((i) => ({ name: 'noop', data: payload(i) })));
+  }
+
+  async schedule(i: number, due: number): Promise<void> {
+    await this.queue.add('noop', payload(i), { delay: Math.max(0, due - Date.now()) });
+  }
+
+  async allCompleted(): Promise<boolean> {
+    // removeOnComplete: a completed job is deleted, so "all done" is "nothing left anywhere".
+    const counts = await this.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'paused', 'waiting-children');
+    return Object.values(counts).every((c) => c === 0);
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}
+
+export async function openProducer(system: SystemName, opts: ProducerOptions): Promise<Producer> {
+  if (system === 'jobbers') {
+    const client = await createClient({ redisUrl: opts.redisUrl, sqlPath: opts.sqlPath, prefix: JOBBERS_PREFIX, tasks: [benchNoop] });
+    return new JobbersProducer(client);
+  }
+  installBullmqClientFactory();
+  const queue = new Queue(BULLMQ_QUEUE, {
+    connection: bullmqConnection(opts.redisUrl, false),
+    defaultJobOptions: { removeOnComplete: true },
+  });
+  await queue.waitUntilReady();
+  return new BullmqProducer(queue);
+}
+
+/** A plain connection for INFO / FLUSHALL / CONFIG. */
+export function adminRedis(url: string): Redis {
+  return new Redis(url, { enableAutoPipelining: false, maxRetriesPerRequest: 5 });
+}
+
+/** INFO section → { field: value } (numbers where they parse). */
+export async function info(redis: Redis, section: string): Promise<Record<string, string>> {
+  const text = await redis.info(section);
+  const out: Record<string, string> = {};
+  for (const line of text.split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+/** Redis CPU seconds so far (user + sys, main process incl. its threads). */
+export async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const cpu = await info(redis, 'cpu');
+  return Number(cpu.used_cpu_user) + Number(cpu.used_cpu_sys);
+}
+
+/** Calls per command from INFO commandstats, e.g. { evalsha: 12, hget: 40, 'client|setname': 2 }. */
+export async function commandCalls(redis: Redis): Promise<Record<string, { calls: number; usec: number }>> {
+  const stats = await info(redis, 'commandstats');
+  const out: Record<string, { calls: number; usec: number }> = {};
+  for (const [k, v] of Object.entries(stats)) {
+    if (!k.startsWith('cmdstat_')) continue;
+    const calls = /calls=(\d+)/.exec(v);
+    const usec = /usec=(\d+)/.exec(v);
+    out[k.slice('cmdstat_'.length)] = { calls: Number(calls?.[1] ?? 0), usec: Number(usec?.[1] ?? 0) };
+  }
+  return out;
+}
