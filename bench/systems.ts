@@ -75,7 +75,7 @@ class BullmqProducer implements Producer {
 
   async allCompleted(): Promise<boolean> {
     // removeOnComplete: a completed job is deleted, so "all done" is "nothing left anywhere".
-    const counts = await this.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'paused', 'waiting-children');
+    const counts = await this.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
     return Object.values(counts).every((c) => c === 0);
   }
 

@@ -1,7 +1,7 @@
 /**
  * The IPC side of a bench worker child (worker-jobbers.ts, worker-bullmq.ts): reads its
  * WorkerConfig, reports `ready` once connected, starts consuming on `go`, reports progress every
- * 10 ms while it changes, and on `stop` shuts the worker down and sends back what each handler
+ * 5 ms while it changes, and on `stop` shuts the worker down and sends back what each handler
  * recorded (the bitset of task indexes, optional start times) plus its CPU time.
  */
 import { Recorder, type FromWorker, type ToWorker, type WorkerConfig } from './common.js';
@@ -35,7 +35,7 @@ export async function runWorkerChild(setup: (cfg: WorkerConfig, rec: Recorder) =
       lastReported = rec.handled;
       send({ type: 'progress', done: rec.handled });
     }
-  }, 10);
+  }, 5);
   progress.unref();
   process.on('message', (msg: ToWorker) => {
     if (msg.type === 'go') {

@@ -117,6 +117,8 @@ export interface TaskStore {
     lease: LeaseRef,
     opts: { status: FinishStatus; error: AttemptError | null; deadLetter: boolean },
   ): Promise<boolean>;
+  /** Per-type concurrency limits ("name@version" → limit, null = none) of one queue. */
+  setTypeLimits(queue: string, limits: Array<{ type: string; limit: number | null }>): Promise<number>;
   /** Blocks until one of the queues may have work, or the timeout; returns the queue or null. */
   waitForWork(queues: string[], timeoutMs: number): Promise<string | null>;
   // operators

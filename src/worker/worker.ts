@@ -125,6 +125,10 @@ export class Worker {
     const limits = await Promise.all(queues.map((q) => this.opts.source.limits(q)));
     this.limits.clear();
     queues.forEach((q, i) => this.limits.set(q, limits[i] ?? NO_LIMITS));
+    // Publish this registry's per-type limits to every queue it consumes (claim-tasks.lua
+    // enforces them across all workers); types without a limit clear any stale one.
+    const typeLimits = this.opts.registry.list().map((d) => ({ type: `${d.name}@${d.version}`, limit: d.maxConcurrent }));
+    await Promise.all(queues.map((q) => this.opts.store.setTypeLimits(q, typeLimits)));
     const changed = queues.join('\0') !== this.queues.join('\0');
     this.queues = queues;
     this.idle.clear();

@@ -207,6 +207,31 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
         expect((await store.countByStatus('q1')).counts.submitted).toBe(3);
       });
 
+      it('a per-type limit holds across claimers: saturated tasks wait (parked), in order, and run as slots free', async () => {
+        await store.setTypeLimits('q1', [{ type: 'slow@1', limit: 2 }]);
+        const slow = Array.from({ length: 5 }, () => newTask({ name: 'slow' }));
+        const fast = Array.from({ length: 3 }, () => newTask({ name: 'fast' }));
+        for (const t of [...slow, ...fast]) await store.submit([t]);
+        const claims = await Promise.all([1, 2, 3].map((owner) => store.claim(claimReq('q1', 10, { owner }))));
+        const claimed = claims.flatMap((r) => r.claimed.map((c) => ({ ...c, owner: r === claims[0] ? 1 : r === claims[1] ? 2 : 3 })));
+        expect(claimed.filter((c) => c.name === 'slow')).toHaveLength(2);
+        expect(claimed.filter((c) => c.name === 'fast')).toHaveLength(3);
+        // Parked tasks still count as waiting and are listed.
+        expect((await store.countByStatus('q1')).counts.submitted).toBe(3);
+        expect((await store.listTasks('q1', { status: 'submitted', offset: 0, limit: 10 })).tasks.map((t) => t.id)).toEqual(slow.slice(2).map((t) => t.id));
+        // Finishing one slow task releases the next slow one, in submission order.
+        const first = claimed.find((c) => c.name === 'slow')!;
+        const owner = claims.findIndex((r) => r.claimed.some((c) => c.id === first.id)) + 1;
+        await store.claim(claimReq('q1', 0, { owner, completions: [{ id: first.id, starts: first.starts, results: null }] }));
+        const next = await store.claim(claimReq('q1', 10, { owner: 9 }));
+        expect(next.claimed.map((c) => c.id)).toEqual([slow[2]!.id]);
+        // A parked task can be cancelled.
+        expect(await store.cancel(slow[4]!.id)).toMatchObject({ kind: 'cancelled' });
+        // Removing the limit releases what is still parked.
+        expect(await store.setTypeLimits('q1', [{ type: 'slow@1', limit: null }])).toBe(1);
+        expect((await store.claim(claimReq('q1', 10, { owner: 9 }))).claimed.map((c) => c.id)).toEqual([slow[3]!.id]);
+      });
+
       it('renews leases for the owner only and reports cancel requests', async () => {
         const t = newTask();
         await store.submit([t]);

@@ -48,6 +48,16 @@ describe('worker processes', () => {
     expect(counts).toMatchObject({ completed: n, submitted: 0, started: 0 });
   });
 
+  it('a task type with maxConcurrent 1 runs one at a time across two workers', async () => {
+    const key = `${stack.prefix}:type`;
+    await Promise.all([1, 2].map(() => startWorker({ WORKER_CONCURRENT_TASKS: '5' })));
+    const n = 8;
+    await stack.client.submitMany(fixtures.measuredSingle, Array.from({ length: n }, (_, i) => ({ key, ms: 60, i })));
+    await waitUntil(async () => (await redis().hlen(`${key}:runs`)) === n, 30_000);
+    expect(Number(await redis().get(`${key}:max`))).toBe(1);
+    expect((await stack.rt.store.countByStatus('default')).counts).toMatchObject({ completed: n, submitted: 0 });
+  });
+
   it('a rate limit of 4 per second is never exceeded across workers, and no task is rejected', async () => {
     await stack.rt.config.saveQueue({ name: 'metered', maxConcurrent: null, rateNumerator: 4, rateDenominator: 1, ratePeriod: 'second' });
     await stack.rt.config.saveRole({ name: 'meter', queues: ['metered'] });

@@ -16,7 +16,7 @@ import {
   TaskVersion,
   errorResponses,
   intQuery,
-  optionalQuery,
+  blankAsAbsent,
 } from '../schemas/common.js';
 import { toDetail, toScheduledSummary, toSummary } from '../serializers.js';
 
@@ -25,25 +25,25 @@ const MAX_OFFSET = 1_000_000;
 
 const TaskListQuery = z.object({
   queue: QueueName,
-  limit: optionalQuery(intQuery(1, 100)).describe('Page size, 1-100 (default 10).'),
-  offset: optionalQuery(intQuery(0, MAX_OFFSET)).describe('Tasks to skip (default 0).'),
-  order_by: optionalQuery(z.enum(['submitted_at', 'task_id'])).describe(
+  limit: blankAsAbsent(intQuery(1, 100).default(10)).describe('Page size, 1-100 (default 10).'),
+  offset: blankAsAbsent(intQuery(0, MAX_OFFSET).default(0)).describe('Tasks to skip (default 0).'),
+  order_by: blankAsAbsent(z.enum(['submitted_at', 'task_id']).default('submitted_at')).describe(
     'submitted_at (default): running, then queued oldest first, scheduled soonest first, then finished newest first; task_id: ULID order.',
   ),
-  task_name: optionalQuery(TaskName),
-  task_version: optionalQuery(intQuery(0, 2_147_483_647)),
-  status: optionalQuery(TaskStatusSchema),
+  task_name: blankAsAbsent(TaskName.optional()),
+  task_version: blankAsAbsent(intQuery(0, 2_147_483_647).optional()),
+  status: blankAsAbsent(TaskStatusSchema.optional()),
 });
 
 const ScheduledQuery = z.object({
   queue: QueueName,
-  limit: optionalQuery(intQuery(1, 100)).describe('Page size, 1-100 (default 10).'),
-  start: optionalQuery(TaskId).describe('Exclusive cursor: only tasks with a larger id (the last id of the previous page).'),
-  task_name: optionalQuery(TaskName),
-  task_version: optionalQuery(intQuery(0, 2_147_483_647)),
+  limit: blankAsAbsent(intQuery(1, 100).default(10)).describe('Page size, 1-100 (default 10).'),
+  start: blankAsAbsent(TaskId.optional()).describe('Exclusive cursor: only tasks with a larger id (the last id of the previous page).'),
+  task_name: blankAsAbsent(TaskName.optional()),
+  task_version: blankAsAbsent(intQuery(0, 2_147_483_647).optional()),
 });
 
-const ActiveQuery = z.object({ queue: optionalQuery(QueueName).describe('Default: every known queue.') });
+const ActiveQuery = z.object({ queue: blankAsAbsent(QueueName.optional()).describe('Default: every known queue.') });
 
 const TaskListResponse = z.object({
   tasks: z.array(TaskDetail),
@@ -70,9 +70,9 @@ export const taskListRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (a
         status: q.status,
         name: q.task_name,
         version: q.task_version,
-        offset: q.offset ?? 0,
-        limit: q.limit ?? 10,
-        orderBy: q.order_by ?? 'submitted_at',
+        offset: q.offset,
+        limit: q.limit,
+        orderBy: q.order_by,
       });
       return { tasks: tasks.map(toDetail), total };
     },
@@ -113,7 +113,7 @@ export const taskListRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (a
         name: q.task_name,
         version: q.task_version,
         after: q.start?.toUpperCase(),
-        limit: q.limit ?? 10,
+        limit: q.limit,
       });
       return { tasks: tasks.map(toScheduledSummary) };
     },

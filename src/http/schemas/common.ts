@@ -59,9 +59,12 @@ export function intQuery(min: number, max: number) {
   return z.preprocess((v) => (typeof v === 'string' && /^-?\d{1,16}$/.test(v) ? Number(v) : v), z.number().int().min(min).max(max));
 }
 
-/** Optional query parameter; an empty value (`?task_name=`) counts as absent, as browsers send it. */
-export function optionalQuery<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+/**
+ * Query parameter where an empty value (`?task_name=`, as HTML forms send it) counts as absent;
+ * pass `schema.optional()` or `schema.default(x)`.
+ */
+export function blankAsAbsent<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), schema);
 }
 
 const ValidationItem = z.object({

@@ -166,6 +166,15 @@ export class RedisTaskStore implements TaskStore {
     return code === 1;
   }
 
+  /** Per-type concurrency limits of one queue (null = none); releases parked tasks it allows. */
+  async setTypeLimits(queue: string, limits: Array<{ type: string; limit: number | null }>): Promise<number> {
+    if (limits.length === 0) return 0;
+    const k = this.keys.queue(queue);
+    const args: ScriptArg[] = [];
+    for (const l of limits) args.push(l.type, l.limit ?? 0);
+    return (await runScript(this.redis, 'set-type-limits', [k.tasks, k.ready, k.wake], args)) as number;
+  }
+
   /**
    * Blocks on the queues' wake markers. A dedicated connection, since BLPOP holds it; interrupt()
    * unblocks it at once (config change, shutdown) through CLIENT UNBLOCK on the main connection.

@@ -24,6 +24,7 @@ export const SCRIPT_NAMES = [
   'resubmit-task',
   'prune-terminal',
   'prune-waiting',
+  'set-type-limits',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

@@ -105,7 +105,11 @@ export class TaskReader {
 
   private async segmentSize(queue: string, status: TaskStatus): Promise<number> {
     const k = this.keys.queue(queue);
-    if (status === 'submitted') return this.redis.llen(k.ready);
+    if (status === 'submitted') {
+      const parked = await this.parkedKeys(queue);
+      const sizes = await Promise.all([k.ready, ...parked].map((key) => this.redis.llen(key)));
+      return sizes.reduce((a, b) => a + b, 0);
+    }
     if (status === 'scheduled') return this.redis.zcard(k.delayed);
     if (status === 'started') {
       const [n, s] = await Promise.all([this.redis.zcard(k.leases), this.redis.zscore(k.leases, LEASE_SENTINEL)]);
@@ -119,9 +123,16 @@ export class TaskReader {
     if (stop < start) return [];
     const k = this.keys.queue(queue);
     if (status === 'submitted') {
-      // LPUSH enqueues, RPOP claims: the oldest entry is at the right end.
-      const ids = await this.redis.lrangeBuffer(k.ready, -(stop + 1), -(start + 1));
-      return ids.reverse();
+      const parked = await this.parkedKeys(queue);
+      if (parked.length === 0) {
+        // LPUSH enqueues, RPOP claims: the oldest entry is at the right end.
+        const ids = await this.redis.lrangeBuffer(k.ready, -(stop + 1), -(start + 1));
+        return ids.reverse();
+      }
+      // Tasks parked by a saturated per-type limit are waiting too: listed after the ready list.
+      const all: Buffer[] = [];
+      for (const key of [k.ready, ...parked]) all.push(...(await this.redis.lrangeBuffer(key, 0, -1)).reverse());
+      return all.slice(start, stop + 1);
     }
     if (status === 'scheduled') return this.redis.zrangeBuffer(k.delayed, start, String(stop));
     if (status === 'started') {
@@ -129,6 +140,12 @@ export class TaskReader {
       return ids.filter((b) => b.length === 16);
     }
     return this.redis.zrevrangeBuffer(k.done(status), start, stop);
+  }
+
+  private async parkedKeys(queue: string): Promise<string[]> {
+    const base = this.keys.queue(queue).tasks.slice(0, -'tasks'.length);
+    const types = await this.redis.hkeys(`${base}type-limits`);
+    return types.map((t) => `${base}parked:${t}`);
   }
 
   async listTasks(queue: string, page: ListPage): Promise<{ tasks: TaskRecord[]; total: number }> {
@@ -240,7 +257,7 @@ export class TaskReader {
     const res = ((await pipe.exec()) ?? []).map((r) => r[1]);
     const counts = {
       unsubmitted: 0,
-      submitted: res[0] as number,
+      submitted: await this.segmentSize(queue, 'submitted'),
       scheduled: res[1] as number,
       started: (res[2] as number) - (res[3] === null ? 0 : 1),
     } as Record<TaskStatus, number>;

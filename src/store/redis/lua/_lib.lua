@@ -60,6 +60,60 @@ local function owns(h, owner, starts)
   return h and h.status == S_STARTED and h.owner == owner and h.starts == starts
 end
 
+-- Per-type concurrency (TaskOptions.maxConcurrent). Keys hang off the queue's base prefix
+-- ("P:{q}:", same hash tag): type-limits HASH "name@version" → limit, tleases:<type> ZSET of
+-- running tasks of that type (id → lease deadline), parked:<type> LIST of tasks claimed while
+-- their type was saturated, waiting for a slot. A queue without type limits pays one HLEN.
+local function base_of(k_tasks)
+  return string.sub(k_tasks, 1, -6) -- strip "tasks"
+end
+
+-- "name@version" from the msgpack body [name, version, ...] without decoding parameters.
+local function read_type(blob)
+  local pos = HDR_SIZE + 2 -- skip the array header byte
+  local b = string.byte(blob, pos)
+  local len
+  if b >= 0xa0 and b <= 0xbf then len = b - 0xa0; pos = pos + 1
+  elseif b == 0xd9 then len = string.byte(blob, pos + 1); pos = pos + 2
+  else return nil end
+  local name = string.sub(blob, pos, pos + len - 1)
+  pos = pos + len
+  local v = string.byte(blob, pos)
+  local version
+  if v <= 0x7f then version = v
+  elseif v == 0xcc then version = string.byte(blob, pos + 1)
+  elseif v == 0xcd then version = struct.unpack('>H', blob, pos + 1)
+  elseif v == 0xce then version = struct.unpack('>I4', blob, pos + 1)
+  else return nil end
+  return name .. '@' .. version
+end
+
+-- Type limit for a record, or nil when its type (or the queue) has none.
+local function type_limit(base, blob)
+  if redis.call('HLEN', base .. 'type-limits') == 0 then return nil, nil end
+  local typ = read_type(blob)
+  if not typ then return nil, nil end
+  local lim = redis.call('HGET', base .. 'type-limits', typ)
+  return typ, lim and tonumber(lim) or nil
+end
+
+local function type_running(base, typ, now)
+  return redis.call('ZCOUNT', base .. 'tleases:' .. typ, '(' .. now, '+inf')
+end
+
+-- A task of a limited type stopped running: free its slot and release one parked task.
+local function release_type_slot(base, blob, id, now, k_ready, k_wake)
+  local typ, lim = type_limit(base, blob)
+  if not typ then return end
+  redis.call('ZREM', base .. 'tleases:' .. typ, id)
+  local parked = base .. 'parked:' .. typ
+  if redis.call('LLEN', parked) > 0 and (not lim or type_running(base, typ, now) < lim) then
+    -- RPUSH puts it at the claiming end: it keeps its place ahead of newer tasks.
+    redis.call('RPUSH', k_ready, redis.call('RPOP', parked))
+    arm_wake(k_wake)
+  end
+end
+
 -- Recover up to `limit` started tasks whose lease deadline passed (their worker died or hung):
 -- a cancel request wins; otherwise re-queue while the retry budget lasts (policy "requeue"),
 -- else mark stalled. Each recovery is recorded as a failed attempt.
@@ -71,6 +125,7 @@ local function recover_expired(k_tasks, k_ready, k_wake, k_leases, k_errors, don
     local blob = redis.call('HGET', k_tasks, id)
     local h = read_header(blob)
     if h and h.status == S_STARTED then
+      release_type_slot(base_of(k_tasks), blob, id, now, k_ready, k_wake)
       append_error(k_errors, id, h.attempt, now, 'lease expired: the worker stopped renewing it', 'LeaseExpired')
       if has_flag(h, FLAG_CANCEL_REQUESTED) then
         finish(h, S_CANCELLED, now, done_prefix, id)

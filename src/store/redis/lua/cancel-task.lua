@@ -14,7 +14,10 @@ if not h then return -1 end
 local prior = h.status
 local now = now_ms()
 if prior == S_SUBMITTED then
-  redis.call('LREM', k_ready, 1, id)
+  if redis.call('LREM', k_ready, 1, id) == 0 then
+    local typ = type_limit(base_of(k_tasks), blob)
+    if typ then redis.call('LREM', base_of(k_tasks) .. 'parked:' .. typ, 1, id) end
+  end
   finish(h, S_CANCELLED, now, done_prefix, id)
 elseif prior == S_SCHEDULED then
   redis.call('ZREM', k_delayed, id)

@@ -13,6 +13,7 @@ local owner, lease_ms, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARG
 local max_conc, rate_count, rate_period = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local n_complete = tonumber(ARGV[7])
 local now = now_ms()
+local base = base_of(k_tasks)
 
 local codes = {}
 local freed = false
@@ -21,6 +22,7 @@ for i = 0, n_complete - 1 do
   local blob = redis.call('HGET', k_tasks, id)
   local h = read_header(blob)
   if owns(h, owner, starts) then
+    release_type_slot(base, blob, id, now, k_ready, k_wake)
     finish(h, S_COMPLETED, now, done_prefix, id)
     redis.call('HSET', k_tasks, id, write_header(h, blob))
     redis.call('ZREM', k_leases, id)
@@ -54,13 +56,27 @@ end
 
 local claimed = {}
 local deadline = now + lease_ms
+local typed = redis.call('HLEN', base .. 'type-limits') > 0
 while avail > 0 do
   local id = redis.call('RPOP', k_ready)
   if not id then break end
   local blob = redis.call('HGET', k_tasks, id)
   local h = read_header(blob)
+  local parked = false
+  if typed and h and h.status == S_SUBMITTED then
+    local typ, lim = type_limit(base, blob)
+    if lim then
+      if type_running(base, typ, now) >= lim then
+        -- Saturated type: park it (FIFO per type) until one of its tasks stops running.
+        redis.call('LPUSH', base .. 'parked:' .. typ, id)
+        parked = true
+      else
+        redis.call('ZADD', base .. 'tleases:' .. typ, deadline, id)
+      end
+    end
+  end
   -- Anything but a submitted record is a leftover (e.g. pruned); skip it without claiming.
-  if h and h.status == S_SUBMITTED then
+  if h and h.status == S_SUBMITTED and not parked then
     h.status = S_STARTED
     h.starts = h.starts + 1
     h.owner = owner

@@ -10,6 +10,7 @@ local blob = redis.call('HGET', k_tasks, id)
 local h = read_header(blob)
 if not owns(h, owner, starts) then return 0 end
 local now = now_ms()
+release_type_slot(base_of(k_tasks), blob, id, now, base_of(k_tasks) .. 'ready', base_of(k_tasks) .. 'wake')
 if ARGV[5] ~= '' then
   redis.call('HSET', k_errors, id, (redis.call('HGET', k_errors, id) or '') .. ARGV[5])
 end

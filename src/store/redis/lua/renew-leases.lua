@@ -15,6 +15,8 @@ for i = 2, #ARGV, 3 do
     h.heartbeat = now
     redis.call('HSET', k_tasks, id, write_header(h, blob))
     redis.call('ZADD', k_leases, 'XX', now + lease_ms, id)
+    local typ, lim = type_limit(base_of(k_tasks), blob)
+    if lim then redis.call('ZADD', base_of(k_tasks) .. 'tleases:' .. typ, 'XX', now + lease_ms, id) end
     out[#out + 1] = has_flag(h, FLAG_CANCEL_REQUESTED) and 2 or 1
   else
     out[#out + 1] = 0

@@ -13,6 +13,7 @@ local h = read_header(blob)
 if not owns(h, owner, starts) then return 0 end
 if has_flag(h, FLAG_CANCEL_REQUESTED) then return -1 end
 local now = now_ms()
+release_type_slot(base_of(k_tasks), blob, id, now, k_ready, k_wake)
 if ARGV[6] ~= '' then
   redis.call('HSET', k_errors, id, (redis.call('HGET', k_errors, id) or '') .. ARGV[6])
 end

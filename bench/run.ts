@@ -1,0 +1,262 @@
+/**
+ * npm run bench — jobbers vs BullMQ 6.7.0 side by side on one private Redis.
+ *
+ *   npm run bench -- [--rounds N] [--only scenario,...] [--quick] [--cpu-prof DIR]
+ *
+ * Starts its own redis-server on a free port (--save "" --appendonly no, default hz), then for
+ * each scenario runs jobbers and BullMQ alternately (A/B/A/B, N rounds, default 3), each run in a
+ * fresh driver process on a freshly FLUSHALLed Redis. Prints progress as it goes, then a table of
+ * medians with the jobbers/BullMQ ratio and the target, and writes bench/results/latest.json and
+ * bench/results/latest.svg. `node --import tsx bench/render-report.ts` puts the table into
+ * docs/performance.md.
+ */
+import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '../src/client.js';
+import { JOBBERS_PREFIX, JOBBERS_QUEUE, SCENARIOS, SYSTEMS, scenario, sleep, type RunResult, type SystemName } from './common.js';
+import type { DriverConfig, FromDriver } from './driver.js';
+import { fmt, fmtRatio, summarize, svgChart, textTable, type Report } from './report.js';
+import { adminRedis, info } from './systems.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..');
+
+interface Options {
+  rounds: number;
+  only: string[] | null;
+  quick: boolean;
+  cpuProfDir: string | null;
+  outDir: string;
+}
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --rounds N          rounds per scenario and system, alternating jobbers/BullMQ (default 3)
+  --only a,b,...      run only these scenarios (${SCENARIOS.map((s) => s.name).join(', ')})
+  --quick             smaller task counts (development, smoke check)
+  --cpu-prof DIR      run the worker processes with node --cpu-prof, profiles into DIR
+  --out DIR           where latest.json / latest.svg go (default bench/results)
+  -h, --help          this text`;
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { rounds: 3, only: null, quick: false, cpuProfDir: null, outDir: join(HERE, 'results') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--rounds') {
+      opts.rounds = Number(value());
+      if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new Error('--rounds must be an integer ≥ 1');
+    } else if (a === '--only') {
+      opts.only = value().split(',').map((s) => s.trim()).filter(Boolean);
+      opts.only.forEach(scenario); // throws on an unknown name
+    } else if (a === '--quick') opts.quick = true;
+    else if (a === '--cpu-prof') opts.cpuProfDir = value();
+    else if (a === '--out') opts.outDir = value();
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else throw new Error(`Unknown argument ${a}\n${USAGE}`);
+  }
+  return opts;
+}
+
+const stamp = () => new Date().toISOString().slice(11, 19);
+const say = (line: string) => process.stdout.write(`[${stamp()}] ${line}\n`);
+
+// ------------------------------------------------------------------ redis-server
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRedis(dir: string): Promise<{ url: string; proc: ChildProcess }> {
+  const port = await freePort();
+  const proc = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log')],
+    { stdio: 'ignore' },
+  );
+  proc.on('error', (err) => {
+    process.stderr.write(`Cannot start redis-server (${err.message}); install it with: apt-get install -y redis-server\n`);
+    process.exit(1);
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const admin = adminRedis(url);
+  admin.on('error', () => undefined);
+  for (let i = 0; ; i++) {
+    try {
+      await admin.ping();
+      break;
+    } catch (err) {
+      if (i > 100 || proc.exitCode !== null) throw new Error(`redis-server did not come up on port ${port}: ${(err as Error).message}`);
+      await sleep(50);
+    }
+  }
+  admin.disconnect();
+  return { url, proc };
+}
+
+// ------------------------------------------------------------------ runs
+
+function runDriver(c: DriverConfig): Promise<RunResult> {
+  return new Promise((resolve) => {
+    let result: RunResult | null = null;
+    const child = fork(join(HERE, 'driver.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, BENCH_DRIVER: JSON.stringify(c), OTEL_SDK_DISABLED: 'true' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.on('message', (msg: FromDriver) => {
+      if (msg.type === 'log') say(msg.line);
+      else if (msg.type === 'result') result = msg.result;
+    });
+    child.on('exit', (code) => {
+      resolve(
+        result ?? {
+          scenario: c.scenario,
+          system: c.system,
+          round: c.round,
+          ok: false,
+          error: `driver exited with code ${code} without a result`,
+          metrics: {},
+          extra: {},
+          wallMs: 0,
+        },
+      );
+    });
+  });
+}
+
+function describeResult(r: RunResult): string {
+  if (!r.ok) return `FAILED: ${(r.error ?? '').split('\n')[0]}`;
+  const spec = scenario(r.scenario);
+  const parts = spec.metrics.map((m) => `${fmt(r.metrics[m.key], m.digits)} ${m.label}`);
+  const v = r.verification ? ` · verified ${r.verification.ranOnce.toLocaleString('en-US')} ran once` : '';
+  return `${parts.join(', ')}${v} · ${(r.wallMs / 1000).toFixed(1)} s`;
+}
+
+async function main(): Promise<number> {
+  const opts = parseArgs(process.argv.slice(2));
+  const names = opts.only ?? SCENARIOS.map((s) => s.name);
+  const dir = mkdtempSync(join(tmpdir(), 'jobbers-bench-'));
+  const started = Date.now();
+  const { url, proc: redis } = await startRedis(dir);
+  const cleanup = () => {
+    if (redis.exitCode === null) redis.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  const admin = adminRedis(url);
+  try {
+    const server = await info(admin, 'server');
+    const hz = ((await admin.config('GET', 'hz')) as string[])[1];
+    say(`redis-server ${server.redis_version} on ${url} (hz ${hz}, no persistence), scratch dir ${dir}`);
+
+    // jobbers' queue config lives in SQL: the `default` queue gets a limit that never binds, so
+    // the limit checks still run on every claim.
+    const sqlPath = `sqlite:///${join(dir, 'config.db')}`;
+    const client = await createClient({ redisUrl: url, sqlPath, prefix: JOBBERS_PREFIX });
+    await client.runtime.config.saveQueue({ name: JOBBERS_QUEUE, maxConcurrent: 100_000, rateNumerator: 1_000_000, rateDenominator: 1, ratePeriod: 'second' });
+    await client.runtime.notifyConfigChanged();
+    await client.close();
+
+    const machine: Record<string, unknown> = {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      node: process.version,
+      redisVersion: server.redis_version,
+      redisHz: Number(hz),
+      bullmq: (JSON.parse(readFileSync(join(ROOT, 'node_modules/bullmq/package.json'), 'utf8')) as { version: string }).version,
+      ioredis: (JSON.parse(readFileSync(join(ROOT, 'node_modules/ioredis/package.json'), 'utf8')) as { version: string }).version,
+      gitCommit: gitCommit(),
+      loadavgStart: loadavg(),
+    };
+    if (opts.cpuProfDir) mkdirSync(opts.cpuProfDir, { recursive: true });
+    say(`${names.length} scenario(s) × ${opts.rounds} round(s) × ${SYSTEMS.join('/')}${opts.quick ? ' (--quick)' : ''}`);
+
+    const runs: RunResult[] = [];
+    for (const name of names) {
+      for (let round = 1; round <= opts.rounds; round++) {
+        for (const system of SYSTEMS) {
+          await admin.flushall('SYNC');
+          const r = await runDriver({
+            scenario: name,
+            system,
+            round,
+            quick: opts.quick,
+            redisUrl: url,
+            sqlPath,
+            ...(opts.cpuProfDir ? { cpuProfDir: join(opts.cpuProfDir, `${name}-${system}-r${round}`) } : {}),
+          });
+          runs.push(r);
+          say(`${name.padEnd(17)} round ${round}/${opts.rounds}  ${system.padEnd(7)}  ${describeResult(r)}`);
+          if (!r.ok && r.error) process.stderr.write(`${r.error}\n`);
+        }
+      }
+      const [s] = summarize(runs, [name]);
+      for (const m of s?.metrics ?? []) {
+        say(
+          `${name}: median ${m.label} jobbers ${fmt(m.median.jobbers, m.digits)} vs BullMQ ${fmt(m.median.bullmq, m.digits)} → ${fmtRatio(m.ratio)}${m.met === null ? '' : m.met ? ' (target met)' : ' (target NOT met)'}`,
+        );
+      }
+    }
+    machine.loadavgEnd = loadavg();
+    machine.totalSeconds = Math.round((Date.now() - started) / 1000);
+
+    const report: Report = {
+      generatedAt: new Date().toISOString(),
+      options: { rounds: opts.rounds, quick: opts.quick, only: opts.only },
+      machine,
+      scenarios: summarize(runs, names),
+      runs,
+    };
+    mkdirSync(opts.outDir, { recursive: true });
+    const jsonPath = join(opts.outDir, 'latest.json');
+    const svgPath = join(opts.outDir, 'latest.svg');
+    writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(svgPath, svgChart(report));
+    process.stdout.write(`\n${textTable(report.scenarios)}\n\n`);
+    say(`wrote ${relative(process.cwd(), jsonPath)} and ${relative(process.cwd(), svgPath)} (${machine.totalSeconds} s in all)`);
+    const failed = runs.filter((r) => !r.ok).length;
+    if (failed) say(`${failed} run(s) FAILED; their numbers are left out`);
+    return failed ? 1 : 0;
+  } finally {
+    admin.disconnect();
+    cleanup();
+  }
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
