@@ -40,7 +40,11 @@ type TaskRef = TaskDefinition | string;
 export class JobbersClient {
   constructor(private readonly rt: Runtime) {}
 
-  private input(task: TaskRef, params: Record<string, unknown> | undefined, opts: SubmitOptions): { input: SubmitInput; def?: TaskDefinition } {
+  private input(
+    task: TaskRef,
+    params: Record<string, unknown> | undefined,
+    opts: SubmitOptions,
+  ): { input: SubmitInput; def?: TaskDefinition } {
     const def = isTaskDefinition(task) ? task : undefined;
     const runAt = opts.runAt instanceof Date ? opts.runAt.getTime() : opts.runAt;
     return {
@@ -67,13 +71,22 @@ export class JobbersClient {
   }
 
   /** Submits many tasks of one type in one round trip per queue; results in input order. */
-  submitMany(task: TaskRef, paramsList: Array<Record<string, unknown>>, opts: Omit<SubmitOptions, 'id'> = {}): Promise<BulkSubmitResult[]> {
+  submitMany(
+    task: TaskRef,
+    paramsList: Array<Record<string, unknown>>,
+    opts: Omit<SubmitOptions, 'id'> = {},
+  ): Promise<BulkSubmitResult[]> {
     const first = this.input(task, {}, opts);
     const inputs = paramsList.map((p) => ({ ...first.input, parameters: p }));
     return this.rt.tasks.submitMany(inputs, first.def);
   }
 
-  schedule(task: TaskRef, params: Record<string, unknown>, runAt: Date | number, opts: Omit<SubmitOptions, 'runAt'> = {}) {
+  schedule(
+    task: TaskRef,
+    params: Record<string, unknown>,
+    runAt: Date | number,
+    opts: Omit<SubmitOptions, 'runAt'> = {},
+  ) {
     return this.submit(task, params, { ...opts, runAt });
   }
 
@@ -91,7 +104,9 @@ export class JobbersClient {
       const task = await this.getTask(id);
       if (task && isTerminal(task.status)) return task;
       if (Date.now() > deadline) {
-        throw new Error(`Task ${id} did not finish within ${opts.timeoutMs ?? 30_000} ms (status: ${task?.status ?? 'not found'})`);
+        throw new Error(
+          `Task ${id} did not finish within ${opts.timeoutMs ?? 30_000} ms (status: ${task?.status ?? 'not found'})`,
+        );
       }
       await new Promise((r) => setTimeout(r, opts.pollMs ?? 50));
     }

@@ -15,7 +15,11 @@ export class JobbersError extends Error {
 }
 
 function define(code: string, httpStatus: number) {
-  return { code, httpStatus, make: (message: string, cause?: unknown) => new JobbersError(code, httpStatus, message, { cause }) };
+  return {
+    code,
+    httpStatus,
+    make: (message: string, cause?: unknown) => new JobbersError(code, httpStatus, message, { cause }),
+  };
 }
 
 export const ERRORS = {

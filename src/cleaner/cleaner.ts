@@ -37,7 +37,12 @@ export interface CleanerStore extends TaskStore {
   expireStaleLeases?(queue: string, heartbeatBefore: number): Promise<number>;
 }
 
-export async function clean(store: CleanerStore, queues: string[], opts: CleanOptions, now = Date.now()): Promise<CleanReport> {
+export async function clean(
+  store: CleanerStore,
+  queues: string[],
+  opts: CleanOptions,
+  now = Date.now(),
+): Promise<CleanReport> {
   const report: CleanReport = { queues, recovered: 0, pruned: 0, dlqPruned: 0, rateEntriesPruned: 0, waitingPruned: 0 };
   for (const q of queues) {
     if (opts.staleTime !== undefined) {
@@ -48,9 +53,11 @@ export async function clean(store: CleanerStore, queues: string[], opts: CleanOp
         if (n < 1000) break;
       }
     }
-    if (opts.completedTaskAge !== undefined) report.pruned += await store.pruneTerminal(q, now - opts.completedTaskAge * 1000);
+    if (opts.completedTaskAge !== undefined)
+      report.pruned += await store.pruneTerminal(q, now - opts.completedTaskAge * 1000);
     if (opts.dlqAge !== undefined) report.dlqPruned += await store.pruneDeadLetters(q, now - opts.dlqAge * 1000);
-    if (opts.rateLimitAge !== undefined) report.rateEntriesPruned += await store.pruneRateLog(q, now - opts.rateLimitAge * 1000);
+    if (opts.rateLimitAge !== undefined)
+      report.rateEntriesPruned += await store.pruneRateLog(q, now - opts.rateLimitAge * 1000);
     for (const [lo, hi] of waitingRanges(opts, now)) report.waitingPruned += await store.pruneWaiting(q, lo, hi);
   }
   return report;

@@ -29,10 +29,11 @@ export function parseCleanerArgs(argv: string[]): CleanOptions {
     if (raw === undefined) continue;
     const n = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(n) || n < 0) {
-      throw ERRORS.badRequest.make(`--${flag} must be a number ≥ 0 (seconds${flag.endsWith('queue-age') ? ' since the epoch' : ''}), got "${raw}"`);
+      throw ERRORS.badRequest.make(
+        `--${flag} must be a number ≥ 0 (seconds${flag.endsWith('queue-age') ? ' since the epoch' : ''}), got "${raw}"`,
+      );
     }
     opts[key] = n;
   }
   return opts;
 }
-

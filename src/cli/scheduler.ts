@@ -41,7 +41,11 @@ Safe to restart and to run more than one.`,
       log.info('Scheduler shutting down', {});
       await scheduler.stop();
     });
-    log.info('Scheduler started', { role, pollInterval: settings.schedulerPollInterval, batchSize: settings.schedulerBatchSize });
+    log.info('Scheduler started', {
+      role,
+      pollInterval: settings.schedulerPollInterval,
+      batchSize: settings.schedulerBatchSize,
+    });
     await scheduler.run();
     await rt.close();
     await telemetry.shutdown();

@@ -6,7 +6,7 @@
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { installAuth } from './auth.js';
+import { installAuth, isPublicRoute } from './auth.js';
 import { installCors } from './cors.js';
 import type { AppDeps } from './deps.js';
 import { installErrorHandling, sendError } from './error-handler.js';
@@ -35,6 +35,20 @@ const ROUTE_MODULES = [
   systemRoutes,
 ];
 
+export interface RouteInfo {
+  method: string;
+  url: string;
+  /** Reachable without a token (see auth.ts). */
+  public: boolean;
+}
+
+const routeTables = new WeakMap<FastifyInstance, RouteInfo[]>();
+
+/** Every route buildApp registered (tests iterate it so that no new route escapes auth checks). */
+export function listRoutes(app: FastifyInstance): readonly RouteInfo[] {
+  return routeTables.get(app) ?? [];
+}
+
 /** `/api/x?y` → `/x?y`, `/api` → `/`; anything else unchanged (`/apis` is not the prefix). */
 export function stripApiPrefix(url: string): string {
   if (!/^\/api(?=[/?#]|$)/.test(url)) return url;
@@ -54,6 +68,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   }).withTypeProvider<ZodTypeProvider>();
 
+  const routes: RouteInfo[] = [];
+  routeTables.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url, public: isPublicRoute(r.url) });
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, deps.settings.bodyLimit);

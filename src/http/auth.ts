@@ -46,13 +46,21 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings): void 
     const token = bearerToken(req);
     if (token === null) {
       reply.header('WWW-Authenticate', 'Bearer');
-      return sendError(reply, 401, 'Not authenticated: send the header "Authorization: Bearer <token>" (JOBBERS_API_TOKEN)');
+      return sendError(
+        reply,
+        401,
+        'Not authenticated: send the header "Authorization: Bearer <token>" (JOBBERS_API_TOKEN)',
+      );
     }
     const given = digest(token);
     if (full && timingSafeEqual(given, full)) return;
     if (readonly && timingSafeEqual(given, readonly)) {
       if (READ_METHODS.has(req.method)) return;
-      return sendError(reply, 403, `The read-only token may only call GET endpoints; ${req.method} needs JOBBERS_API_TOKEN`);
+      return sendError(
+        reply,
+        403,
+        `The read-only token may only call GET endpoints; ${req.method} needs JOBBERS_API_TOKEN`,
+      );
     }
     reply.header('WWW-Authenticate', 'Bearer error="invalid_token"');
     return sendError(reply, 401, 'Invalid bearer token');

@@ -67,11 +67,17 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     if (isFastifyError(err)) {
       switch (err.code) {
         case 'FST_ERR_CTP_INVALID_JSON_BODY':
-          return sendError(reply, 422, [{ loc: ['body'], msg: 'JSON decode error: the body is not valid JSON', type: 'json_invalid' }]);
+          return sendError(reply, 422, [
+            { loc: ['body'], msg: 'JSON decode error: the body is not valid JSON', type: 'json_invalid' },
+          ]);
         case 'FST_ERR_CTP_BODY_TOO_LARGE':
           return sendError(reply, 413, `Request body is larger than ${bodyLimit} bytes (JOBBERS_BODY_LIMIT)`);
         case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-          return sendError(reply, 415, `Unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}; send application/json`);
+          return sendError(
+            reply,
+            415,
+            `Unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}; send application/json`,
+          );
       }
       const status = err.statusCode ?? 500;
       if (status >= 400 && status < 500) return sendError(reply, status, err.message);

@@ -29,7 +29,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: { title: 'Jobbers Manager API', version: packageVersion(), description: DESCRIPTION },
       components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'JOBBERS_API_TOKEN or JOBBERS_READONLY_TOKEN' } },
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'JOBBERS_API_TOKEN or JOBBERS_READONLY_TOKEN' },
+        },
       },
       // Optional: the Manager asks for a token only when one is configured.
       security: [{}, { bearerAuth: [] }],

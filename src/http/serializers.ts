@@ -51,7 +51,12 @@ export function toScheduledSummary(t: SummarySource): z.output<typeof ScheduledT
 }
 
 export function toAttemptError(e: AttemptError): z.output<typeof AttemptErrorSchema> {
-  return { attempt: e.attempt, timestamp: iso(e.at) ?? new Date(0).toISOString(), error: e.error, type: e.type ?? null };
+  return {
+    attempt: e.attempt,
+    timestamp: iso(e.at) ?? new Date(0).toISOString(),
+    error: e.error,
+    type: e.type ?? null,
+  };
 }
 
 export function toDetail(t: TaskRecord): z.output<typeof TaskDetail> {

@@ -69,7 +69,8 @@ export type CancelOutcome =
   | { kind: 'not-cancellable'; status: TaskStatus }
   | { kind: 'not-found' };
 
-export type ResubmitOutcome = { kind: 'resubmitted' } | { kind: 'not-allowed'; status: TaskStatus } | { kind: 'not-found' };
+export type ResubmitOutcome =
+  { kind: 'resubmitted' } | { kind: 'not-allowed'; status: TaskStatus } | { kind: 'not-found' };
 
 export interface ListPage {
   /** Filters; all optional. */
@@ -128,7 +129,10 @@ export interface TaskStore {
   listDeadLetters(opts: { queue?: string; name?: string; version?: number; limit: number }): Promise<TaskRecord[]>;
   removeDeadLetters(ids: string[]): Promise<number>;
   // scheduler
-  promoteDue(queue: string, limit: number): Promise<{ promoted: Array<{ id: string; name: string; runAt: number }>; nextDueAt: number | null; now: number }>;
+  promoteDue(
+    queue: string,
+    limit: number,
+  ): Promise<{ promoted: Array<{ id: string; name: string; runAt: number }>; nextDueAt: number | null; now: number }>;
   // cleaner
   recoverExpiredLeases(queue: string, limit: number): Promise<number>;
   pruneTerminal(queue: string, olderThan: number): Promise<number>;

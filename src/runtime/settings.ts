@@ -73,7 +73,8 @@ export function loadSettings(env: Env = process.env): Settings {
   }
   if (adapter !== 'msgpack') bad('TASK_ADAPTER', adapter, '"msgpack" (or unset)');
   const prefix = env.JOBBERS_PREFIX || 'jobbers';
-  if (!/^[A-Za-z0-9_.-]{1,32}$/.test(prefix)) bad('JOBBERS_PREFIX', prefix, 'letters, digits, "_", "-", "." (1-32 characters)');
+  if (!/^[A-Za-z0-9_.-]{1,32}$/.test(prefix))
+    bad('JOBBERS_PREFIX', prefix, 'letters, digits, "_", "-", "." (1-32 characters)');
   return Object.freeze({
     redisUrl,
     sqlPath: env.SQL_PATH || 'sqlite+aiosqlite:///jobbers.db',
@@ -91,7 +92,10 @@ export function loadSettings(env: Env = process.env): Settings {
     host: env.HOST || '0.0.0.0',
     apiToken: env.JOBBERS_API_TOKEN || null,
     readonlyToken: env.JOBBERS_READONLY_TOKEN || null,
-    corsOrigins: (env.JOBBERS_CORS_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (env.JOBBERS_CORS_ORIGINS || '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     bodyLimit: int(env, 'JOBBERS_BODY_LIMIT', 1_048_576, 1024),
   });
 }

@@ -1,18 +1,19 @@
 /** Worker hooks backed by the instrument catalogue and tracing helpers (src/telemetry). */
 import type { TaskStatus } from '../domain/status.js';
-import {
-  recordAttemptOutcome,
-  recordDeadLettered,
-  recordRetry,
-  recordTaskSelected,
-} from '../telemetry/instruments.js';
+import { recordAttemptOutcome, recordDeadLettered, recordRetry, recordTaskSelected } from '../telemetry/instruments.js';
 import { runInTaskSpan, SPAN_NAMES } from '../telemetry/tracing.js';
 import type { WorkerHooks } from '../worker/worker-hooks.js';
 
 export function telemetryHooks(): WorkerHooks {
   return {
     taskSelected(task, role) {
-      recordTaskSelected({ queue: task.queue, role, task: task.name, readyAt: task.submittedAt || null, now: task.attemptStartedAt });
+      recordTaskSelected({
+        queue: task.queue,
+        role,
+        task: task.name,
+        readyAt: task.submittedAt || null,
+        now: task.attemptStartedAt,
+      });
     },
     attemptFinished(r) {
       if (r.status === 'abandoned') return;
@@ -31,7 +32,13 @@ export function telemetryHooks(): WorkerHooks {
       return runInTaskSpan(
         task.traceparent,
         SPAN_NAMES.execute,
-        { 'task.id': task.id, 'task.name': task.name, 'task.version': task.version, 'task.queue': task.queue, 'task.attempt': task.retryAttempt },
+        {
+          'task.id': task.id,
+          'task.name': task.name,
+          'task.version': task.version,
+          'task.queue': task.queue,
+          'task.attempt': task.retryAttempt,
+        },
         fn,
       );
     },

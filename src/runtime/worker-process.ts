@@ -15,7 +15,12 @@ export async function startWorkerProcess(modulePath: string, env: NodeJS.Process
   const telemetry = await initTelemetry({ serviceName: 'jobbers-worker', env });
   const logger = createLogger('jobbers-worker', { env });
   const log = toTaskLogger(logger);
-  const rt = await openRuntime(settings, { processName: 'jobbers-worker', registry, blocking: true, warn: (m) => log.warn(m) });
+  const rt = await openRuntime(settings, {
+    processName: 'jobbers-worker',
+    registry,
+    blocking: true,
+    warn: (m) => log.warn(m),
+  });
   const role = settings.workerRole;
   const worker = new Worker({
     store: rt.store,
@@ -29,13 +34,21 @@ export async function startWorkerProcess(modulePath: string, env: NodeJS.Process
     logger: log,
     hooks: telemetryHooks(),
   });
-  rt.watcher.on('change', () => void worker.reloadQueues().catch((e: Error) => log.error('Config reload failed', { error: e.message })));
+  rt.watcher.on(
+    'change',
+    () => void worker.reloadQueues().catch((e: Error) => log.error('Config reload failed', { error: e.message })),
+  );
   rt.subscriber.on('message', (channel: string, message: string) => {
     if (channel === rt.store.keys.cancelChannel) worker.onCancelRequested(message);
   });
   await rt.subscriber.subscribe(rt.store.keys.cancelChannel);
   const registration = registerWorker(rt.redis, rt.store.keys, worker);
-  log.info('Worker started', { id: worker.id, role, concurrency: settings.workerConcurrentTasks, tasks: registry.list().map((d) => `${d.name}@${d.version}`) });
+  log.info('Worker started', {
+    id: worker.id,
+    role,
+    concurrency: settings.workerConcurrentTasks,
+    tasks: registry.list().map((d) => `${d.name}@${d.version}`),
+  });
   const done = worker.run().finally(async () => {
     await registration.stop();
     log.info('Worker stopped', { id: worker.id, claimed: worker.claimed });

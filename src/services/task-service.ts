@@ -57,32 +57,48 @@ export class TaskService {
 
   /** Validates and builds the record to store; throws a JobbersError naming the problem. */
   async prepare(input: SubmitInput, def?: TaskDefinition): Promise<NewTask> {
-    if (!input || typeof input !== 'object') throw ERRORS.badRequest.make('A submission must be an object with at least a name');
+    if (!input || typeof input !== 'object')
+      throw ERRORS.badRequest.make('A submission must be an object with at least a name');
     const id = input.id == null ? newTaskId() : input.id;
-    if (!isValidTaskId(id)) throw ERRORS.invalidTaskId.make(`Task id "${String(id).slice(0, 40)}" is not a ULID (26 Crockford base32 characters); omit it to have one generated`);
-    if (!isValidTaskName(input.name)) throw ERRORS.invalidName.make(`Task name "${String(input.name).slice(0, 80)}" is invalid: use ${TASK_NAME_RULE}`);
+    if (!isValidTaskId(id))
+      throw ERRORS.invalidTaskId.make(
+        `Task id "${String(id).slice(0, 40)}" is not a ULID (26 Crockford base32 characters); omit it to have one generated`,
+      );
+    if (!isValidTaskName(input.name))
+      throw ERRORS.invalidName.make(`Task name "${String(input.name).slice(0, 80)}" is invalid: use ${TASK_NAME_RULE}`);
     const version = input.version ?? def?.version ?? 0;
-    if (!Number.isInteger(version) || version < 0) throw ERRORS.badRequest.make(`Task version must be an integer ≥ 0, got ${String(version)}`);
+    if (!Number.isInteger(version) || version < 0)
+      throw ERRORS.badRequest.make(`Task version must be an integer ≥ 0, got ${String(version)}`);
     const registered = def ?? this.deps.registry?.get(input.name, version);
     if (this.deps.registry && !registered) {
-      const known = this.deps.registry.list().filter((d) => d.name === input.name).map((d) => d.version);
-      const hint = known.length ? ` (registered versions: ${known.join(', ')})` : '; check the task module loaded by the manager';
+      const known = this.deps.registry
+        .list()
+        .filter((d) => d.name === input.name)
+        .map((d) => d.version);
+      const hint = known.length
+        ? ` (registered versions: ${known.join(', ')})`
+        : '; check the task module loaded by the manager';
       throw ERRORS.unknownTask.make(`Unknown task ${input.name} v${version}${hint}`);
     }
     const parameters = input.parameters ?? {};
     if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
-      throw ERRORS.invalidParameters.make(`Invalid parameters for ${input.name} v${version}: parameters must be a JSON object`);
+      throw ERRORS.invalidParameters.make(
+        `Invalid parameters for ${input.name} v${version}: parameters must be a JSON object`,
+      );
     }
     let validated = parameters;
     if (registered?.params) {
       const res = registered.params.safeParse(parameters);
       if (!res.success) {
-        throw ERRORS.invalidParameters.make(`Invalid parameters for ${input.name} v${version}: ${formatZodIssues(res.error.issues)}`);
+        throw ERRORS.invalidParameters.make(
+          `Invalid parameters for ${input.name} v${version}: ${formatZodIssues(res.error.issues)}`,
+        );
       }
       validated = res.data as Record<string, unknown>;
     }
     const queue = input.queue ?? registered?.queue ?? 'default';
-    if (!isValidName(queue)) throw ERRORS.invalidName.make(`Queue name "${String(queue).slice(0, 80)}" is invalid: use ${NAME_RULE}`);
+    if (!isValidName(queue))
+      throw ERRORS.invalidName.make(`Queue name "${String(queue).slice(0, 80)}" is invalid: use ${NAME_RULE}`);
     if (!(await this.deps.queues.exists(queue))) {
       throw ERRORS.unknownQueue.make(`Unknown queue ${queue}; create it first (POST /queues or the admin UI)`);
     }
@@ -161,12 +177,17 @@ export class TaskService {
 }
 
 function checkId(id: string): string {
-  if (!isValidTaskId(id)) throw ERRORS.invalidTaskId.make(`Task id "${String(id).slice(0, 40)}" is not a ULID (26 Crockford base32 characters)`);
+  if (!isValidTaskId(id))
+    throw ERRORS.invalidTaskId.make(
+      `Task id "${String(id).slice(0, 40)}" is not a ULID (26 Crockford base32 characters)`,
+    );
   return normalizeTaskId(id);
 }
 
 function duplicate(id: string): JobbersError {
-  return ERRORS.duplicateTask.make(`Task ${id} already exists; submit with a new id, or omit the id to have one generated`);
+  return ERRORS.duplicateTask.make(
+    `Task ${id} already exists; submit with a new id, or omit the id to have one generated`,
+  );
 }
 
 function toJobbersError(err: unknown): JobbersError {

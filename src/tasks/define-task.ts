@@ -85,13 +85,16 @@ export function isTaskDefinition(value: unknown): value is TaskDefinition {
 }
 
 function fail(name: string, version: unknown, problem: string): never {
-  throw ERRORS.invalidTaskDefinition.make(`defineTask(${JSON.stringify(name)}, version ${String(version)}): ${problem}`);
+  throw ERRORS.invalidTaskDefinition.make(
+    `defineTask(${JSON.stringify(name)}, version ${String(version)}): ${problem}`,
+  );
 }
 
 function optionalSeconds(opts: TaskOptions<unknown>, key: keyof TaskOptions<unknown>): number | null {
   const v = opts[key];
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(opts.name, opts.version, `${key} must be a number of seconds ≥ 0, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    fail(opts.name, opts.version, `${key} must be a number of seconds ≥ 0, got ${String(v)}`);
   return v;
 }
 
@@ -99,21 +102,33 @@ export function defineTask<P = Record<string, unknown>, R = unknown>(
   opts: TaskOptions<P>,
   handler: TaskHandler<P, R>,
 ): TaskDefinition<P, R> {
-  if (!isValidTaskName(opts?.name)) fail(String(opts?.name), opts?.version, 'name must be letters, digits, "_", "-", ".", "/" or "@" (1-128 characters)');
-  if (!Number.isInteger(opts.version) || opts.version < 0) fail(opts.name, opts.version, 'version must be an integer ≥ 0');
+  if (!isValidTaskName(opts?.name))
+    fail(
+      String(opts?.name),
+      opts?.version,
+      'name must be letters, digits, "_", "-", ".", "/" or "@" (1-128 characters)',
+    );
+  if (!Number.isInteger(opts.version) || opts.version < 0)
+    fail(opts.name, opts.version, 'version must be an integer ≥ 0');
   if (typeof handler !== 'function') fail(opts.name, opts.version, 'the handler must be a function');
   const maxRetries = opts.maxRetries ?? 3;
-  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 65535) fail(opts.name, opts.version, 'maxRetries must be an integer from 0 to 65535');
+  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 65535)
+    fail(opts.name, opts.version, 'maxRetries must be an integer from 0 to 65535');
   const backoff = opts.backoff ?? 'exponential';
-  if (!BACKOFF_STRATEGIES.includes(backoff)) fail(opts.name, opts.version, `backoff must be one of ${BACKOFF_STRATEGIES.join(', ')}`);
+  if (!BACKOFF_STRATEGIES.includes(backoff))
+    fail(opts.name, opts.version, `backoff must be one of ${BACKOFF_STRATEGIES.join(', ')}`);
   const deadLetterPolicy = opts.deadLetterPolicy ?? 'none';
-  if (!DEAD_LETTER_POLICIES.includes(deadLetterPolicy)) fail(opts.name, opts.version, `deadLetterPolicy must be one of ${DEAD_LETTER_POLICIES.join(', ')}`);
+  if (!DEAD_LETTER_POLICIES.includes(deadLetterPolicy))
+    fail(opts.name, opts.version, `deadLetterPolicy must be one of ${DEAD_LETTER_POLICIES.join(', ')}`);
   const onShutdown = opts.onShutdown ?? 'stop';
-  if (!SHUTDOWN_POLICIES.includes(onShutdown)) fail(opts.name, opts.version, `onShutdown must be one of ${SHUTDOWN_POLICIES.join(', ')}`);
+  if (!SHUTDOWN_POLICIES.includes(onShutdown))
+    fail(opts.name, opts.version, `onShutdown must be one of ${SHUTDOWN_POLICIES.join(', ')}`);
   const onLeaseExpiry = opts.onLeaseExpiry ?? 'requeue';
-  if (!LEASE_EXPIRY_POLICIES.includes(onLeaseExpiry)) fail(opts.name, opts.version, `onLeaseExpiry must be one of ${LEASE_EXPIRY_POLICIES.join(', ')}`);
+  if (!LEASE_EXPIRY_POLICIES.includes(onLeaseExpiry))
+    fail(opts.name, opts.version, `onLeaseExpiry must be one of ${LEASE_EXPIRY_POLICIES.join(', ')}`);
   const maxConcurrent = opts.maxConcurrent ?? null;
-  if (maxConcurrent !== null && (!Number.isInteger(maxConcurrent) || maxConcurrent < 1)) fail(opts.name, opts.version, 'maxConcurrent must be an integer ≥ 1 or null');
+  if (maxConcurrent !== null && (!Number.isInteger(maxConcurrent) || maxConcurrent < 1))
+    fail(opts.name, opts.version, 'maxConcurrent must be an integer ≥ 1 or null');
   const expected = opts.expectedErrors;
   const isExpectedError =
     typeof expected === 'function'

@@ -24,11 +24,15 @@ function collect(value: unknown, out: TaskDefinition[], depth: number): void {
 }
 
 export async function loadTaskModule(spec: string, cwd = process.cwd()): Promise<TaskRegistry> {
-  if (!spec) throw ERRORS.taskModuleLoad.make('A task module is required: pass a file path (./tasks.js, ./tasks.ts) or a package name');
+  if (!spec)
+    throw ERRORS.taskModuleLoad.make(
+      'A task module is required: pass a file path (./tasks.js, ./tasks.ts) or a package name',
+    );
   let target = spec;
   if (looksLikePath(spec)) {
     const full = resolve(cwd, spec);
-    if (!existsSync(full)) throw ERRORS.taskModuleLoad.make(`Task module not found: ${full} (from "${spec}"); check the path`);
+    if (!existsSync(full))
+      throw ERRORS.taskModuleLoad.make(`Task module not found: ${full} (from "${spec}"); check the path`);
     target = pathToFileURL(full).href;
   }
   let mod: Record<string, unknown>;
@@ -40,7 +44,9 @@ export async function loadTaskModule(spec: string, cwd = process.cwd()): Promise
   const defs: TaskDefinition[] = [];
   for (const value of Object.values(mod)) collect(value, defs, 2);
   if (defs.length === 0) {
-    throw ERRORS.taskModuleLoad.make(`Task module "${spec}" exports no task definitions; export the values returned by defineTask()`);
+    throw ERRORS.taskModuleLoad.make(
+      `Task module "${spec}" exports no task definitions; export the values returned by defineTask()`,
+    );
   }
   return new TaskRegistry(new Set(defs));
 }

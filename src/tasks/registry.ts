@@ -10,7 +10,8 @@ export class TaskRegistry {
   }
 
   add(def: TaskDefinition): void {
-    if (!isTaskDefinition(def)) throw ERRORS.invalidTaskDefinition.make('Only values made by defineTask() can be registered');
+    if (!isTaskDefinition(def))
+      throw ERRORS.invalidTaskDefinition.make('Only values made by defineTask() can be registered');
     const key = `${def.name}@${def.version}`;
     const existing = this.defs.get(key);
     if (existing && existing.handler !== def.handler) {

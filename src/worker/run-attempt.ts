@@ -52,7 +52,11 @@ export async function runAttempt(
     return {
       kind: 'finish',
       status: 'dropped',
-      error: errorEntry(task, new Error(`No handler registered for ${task.name} v${task.version} on this worker`), 'UnknownTask'),
+      error: errorEntry(
+        task,
+        new Error(`No handler registered for ${task.name} v${task.version} on this worker`),
+        'UnknownTask',
+      ),
       deadLetter: false,
     };
   }
@@ -60,7 +64,11 @@ export async function runAttempt(
   if (def.params) {
     const res = def.params.safeParse(task.parameters);
     if (!res.success) {
-      const error = errorEntry(task, new Error(`Invalid parameters for ${task.name} v${task.version}: ${formatZodIssues(res.error.issues)}`), 'InvalidParameters');
+      const error = errorEntry(
+        task,
+        new Error(`Invalid parameters for ${task.name} v${task.version}: ${formatZodIssues(res.error.issues)}`),
+        'InvalidParameters',
+      );
       return { kind: 'finish', status: 'failed', error, deadLetter: def.deadLetterPolicy === 'save' };
     }
     params = res.data;
@@ -74,7 +82,10 @@ export async function runAttempt(
     );
   }
   try {
-    const results = await Promise.race([Promise.resolve().then(() => def.handler(params, ctx)), abortPromise(abort.signal)]);
+    const results = await Promise.race([
+      Promise.resolve().then(() => def.handler(params, ctx)),
+      abortPromise(abort.signal),
+    ]);
     return { kind: 'complete', results: results === undefined ? null : results };
   } catch (err) {
     // The abort reason decides, even when the handler threw its own AbortError in response.

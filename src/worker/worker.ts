@@ -127,7 +127,9 @@ export class Worker {
     queues.forEach((q, i) => this.limits.set(q, limits[i] ?? NO_LIMITS));
     // Publish this registry's per-type limits to every queue it consumes (claim-tasks.lua
     // enforces them across all workers); types without a limit clear any stale one.
-    const typeLimits = this.opts.registry.list().map((d) => ({ type: `${d.name}@${d.version}`, limit: d.maxConcurrent }));
+    const typeLimits = this.opts.registry
+      .list()
+      .map((d) => ({ type: `${d.name}@${d.version}`, limit: d.maxConcurrent }));
     await Promise.all(queues.map((q) => this.opts.store.setTypeLimits(q, typeLimits)));
     const changed = queues.join('\0') !== this.queues.join('\0');
     this.queues = queues;
@@ -159,7 +161,10 @@ export class Worker {
       for (const r of this.running.values()) {
         const policy = this.opts.registry.get(r.task.name, r.task.version)?.onShutdown ?? 'stop';
         if (policy === 'continue') {
-          setTimeout(() => r.abort.abort(new TaskAbortError('shutdown', 'Shutdown grace period expired')), this.opts.shutdownGraceMs).unref();
+          setTimeout(
+            () => r.abort.abort(new TaskAbortError('shutdown', 'Shutdown grace period expired')),
+            this.opts.shutdownGraceMs,
+          ).unref();
         } else {
           r.abort.abort(new TaskAbortError('shutdown', `Worker received ${signal}`));
         }
@@ -288,7 +293,13 @@ export class Worker {
     const wrapped = this.opts.hooks?.wrapAttempt ? this.opts.hooks.wrapAttempt(task, attempt) : attempt();
     void wrapped.then(
       (outcome) => this.settle(r, outcome),
-      (err: unknown) => this.settle(r, { kind: 'finish', status: 'failed', error: { attempt: task.retryAttempt, at: Date.now(), error: String(err) }, deadLetter: false }),
+      (err: unknown) =>
+        this.settle(r, {
+          kind: 'finish',
+          status: 'failed',
+          error: { attempt: task.retryAttempt, at: Date.now(), error: String(err) },
+          deadLetter: false,
+        }),
     );
   }
 
@@ -307,7 +318,13 @@ export class Worker {
         const res = await this.withRetries(() => this.opts.store.retry(task.queue, this.owner, task, outcome));
         if (res === 'cancel-requested') {
           status = 'cancelled';
-          await this.withRetries(() => this.opts.store.finish(task.queue, this.owner, task, { status: 'cancelled', error: null, deadLetter: false }));
+          await this.withRetries(() =>
+            this.opts.store.finish(task.queue, this.owner, task, {
+              status: 'cancelled',
+              error: null,
+              deadLetter: false,
+            }),
+          );
         }
       } else if (outcome.kind === 'finish') {
         status = outcome.status;
@@ -317,7 +334,10 @@ export class Worker {
       }
     } catch (err) {
       // Redis stayed unreachable: the lease will expire and recovery re-queues the task.
-      this.opts.logger.error('Could not record task outcome; lease recovery will take over', { task_id: task.id, error: (err as Error).message });
+      this.opts.logger.error('Could not record task outcome; lease recovery will take over', {
+        task_id: task.id,
+        error: (err as Error).message,
+      });
     } finally {
       this.running.delete(task.id);
       const terminal = ['completed', 'failed', 'cancelled', 'stalled', 'dropped'].includes(status);

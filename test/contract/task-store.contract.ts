@@ -50,7 +50,15 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
         const t = newTask({ parameters: { a: [1, 2], b: { c: 'x' } } });
         expect(await store.submit([t])).toEqual(['stored']);
         const rec = await store.getTask(t.id);
-        expect(rec).toMatchObject({ id: t.id, name: 'echo', version: 1, queue: 'q1', status: 'submitted', retryAttempt: 0, maxRetries: 2 });
+        expect(rec).toMatchObject({
+          id: t.id,
+          name: 'echo',
+          version: 1,
+          queue: 'q1',
+          status: 'submitted',
+          retryAttempt: 0,
+          maxRetries: 2,
+        });
         expect(rec?.parameters).toEqual({ a: [1, 2], b: { c: 'x' } });
         expect(rec?.submittedAt).toBeGreaterThan(0);
         expect(rec?.errors).toEqual([]);
@@ -174,15 +182,21 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
         const t = newTask();
         await store.submit([t]);
         const [c] = (await store.claim(claimReq('q1', 1))).claimed;
-        const foreign = await store.claim(claimReq('q1', 0, { owner: 7, completions: [{ id: t.id, starts: 1, results: 'x' }] }));
+        const foreign = await store.claim(
+          claimReq('q1', 0, { owner: 7, completions: [{ id: t.id, starts: 1, results: 'x' }] }),
+        );
         expect(foreign.completed).toEqual([false]);
-        const res = await store.claim(claimReq('q1', 0, { completions: [{ id: t.id, starts: c!.starts, results: { ok: 1 } }] }));
+        const res = await store.claim(
+          claimReq('q1', 0, { completions: [{ id: t.id, starts: c!.starts, results: { ok: 1 } }] }),
+        );
         expect(res.completed).toEqual([true]);
         const rec = await store.getTask(t.id);
         expect(rec?.status).toBe('completed');
         expect(rec?.results).toEqual({ ok: 1 });
         expect(rec?.completedAt).toBeGreaterThan(0);
-        const again = await store.claim(claimReq('q1', 0, { completions: [{ id: t.id, starts: c!.starts, results: null }] }));
+        const again = await store.claim(
+          claimReq('q1', 0, { completions: [{ id: t.id, starts: c!.starts, results: null }] }),
+        );
         expect(again.completed).toEqual([false]);
       });
 
@@ -213,16 +227,22 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
         const fast = Array.from({ length: 3 }, () => newTask({ name: 'fast' }));
         for (const t of [...slow, ...fast]) await store.submit([t]);
         const claims = await Promise.all([1, 2, 3].map((owner) => store.claim(claimReq('q1', 10, { owner }))));
-        const claimed = claims.flatMap((r) => r.claimed.map((c) => ({ ...c, owner: r === claims[0] ? 1 : r === claims[1] ? 2 : 3 })));
+        const claimed = claims.flatMap((r) =>
+          r.claimed.map((c) => ({ ...c, owner: r === claims[0] ? 1 : r === claims[1] ? 2 : 3 })),
+        );
         expect(claimed.filter((c) => c.name === 'slow')).toHaveLength(2);
         expect(claimed.filter((c) => c.name === 'fast')).toHaveLength(3);
         // Parked tasks still count as waiting and are listed.
         expect((await store.countByStatus('q1')).counts.submitted).toBe(3);
-        expect((await store.listTasks('q1', { status: 'submitted', offset: 0, limit: 10 })).tasks.map((t) => t.id)).toEqual(slow.slice(2).map((t) => t.id));
+        expect(
+          (await store.listTasks('q1', { status: 'submitted', offset: 0, limit: 10 })).tasks.map((t) => t.id),
+        ).toEqual(slow.slice(2).map((t) => t.id));
         // Finishing one slow task releases the next slow one, in submission order.
         const first = claimed.find((c) => c.name === 'slow')!;
         const owner = claims.findIndex((r) => r.claimed.some((c) => c.id === first.id)) + 1;
-        await store.claim(claimReq('q1', 0, { owner, completions: [{ id: first.id, starts: first.starts, results: null }] }));
+        await store.claim(
+          claimReq('q1', 0, { owner, completions: [{ id: first.id, starts: first.starts, results: null }] }),
+        );
         const next = await store.claim(claimReq('q1', 10, { owner: 9 }));
         expect(next.claimed.map((c) => c.id)).toEqual([slow[2]!.id]);
         // A parked task can be cancelled.
@@ -236,11 +256,15 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
         const t = newTask();
         await store.submit([t]);
         const [c] = (await store.claim(claimReq('q1', 1, { leaseMs: 1000 }))).claimed;
-        expect(await store.renewLeases('q1', OWNER, [{ id: t.id, starts: c!.starts, leaseMs: 60_000 }])).toEqual(['renewed']);
+        expect(await store.renewLeases('q1', OWNER, [{ id: t.id, starts: c!.starts, leaseMs: 60_000 }])).toEqual([
+          'renewed',
+        ]);
         expect((await store.getTask(t.id))?.leaseExpiresAt).toBeGreaterThan(Date.now() + 50_000);
         expect(await store.renewLeases('q1', 1, [{ id: t.id, starts: c!.starts, leaseMs: 60_000 }])).toEqual(['lost']);
         await store.cancel(t.id);
-        expect(await store.renewLeases('q1', OWNER, [{ id: t.id, starts: c!.starts, leaseMs: 60_000 }])).toEqual(['cancel-requested']);
+        expect(await store.renewLeases('q1', OWNER, [{ id: t.id, starts: c!.starts, leaseMs: 60_000 }])).toEqual([
+          'cancel-requested',
+        ]);
       });
 
       it('recovers expired leases: re-queued with an error entry while retries last, then stalled', async () => {
@@ -323,13 +347,19 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
         const claimed = (await store.claim(claimReq('q1', 3))).claimed;
         for (const c of claimed) {
           const deadLetter = c.id !== n.id;
-          expect(await store.finish('q1', OWNER, c, { status: 'failed', error: { attempt: 0, at: Date.now(), error: 'x' }, deadLetter })).toBe(true);
+          expect(
+            await store.finish('q1', OWNER, c, {
+              status: 'failed',
+              error: { attempt: 0, at: Date.now(), error: 'x' },
+              deadLetter,
+            }),
+          ).toBe(true);
           await new Promise((r) => setTimeout(r, 3));
         }
         const dlq = await store.listDeadLetters({ limit: 10 });
         expect(dlq.map((d) => d.id)).toEqual([b.id, a.id]);
         expect((await store.listDeadLetters({ name: 'x', limit: 10 })).map((d) => d.id)).toEqual([a.id]);
-        expect((await store.listDeadLetters({ queue: 'nope', limit: 10 }))).toEqual([]);
+        expect(await store.listDeadLetters({ queue: 'nope', limit: 10 })).toEqual([]);
         expect(await store.removeDeadLetters([a.id, newTaskId()])).toBe(1);
         expect((await store.listDeadLetters({ limit: 10 })).map((d) => d.id)).toEqual([b.id]);
         expect((await store.getTask(a.id))?.status).toBe('failed');
@@ -342,16 +372,27 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
         const claimed = (await store.claim(claimReq('q1', 2))).claimed;
         const ct = claimed.find((c) => c.id === t.id)!;
         const cd = claimed.find((c) => c.id === done.id)!;
-        await store.retry('q1', OWNER, ct, { runAt: null, consumeAttempt: true, error: { attempt: 0, at: 1, error: 'e1' } });
+        await store.retry('q1', OWNER, ct, {
+          runAt: null,
+          consumeAttempt: true,
+          error: { attempt: 0, at: 1, error: 'e1' },
+        });
         const [again] = (await store.claim(claimReq('q1', 1))).claimed;
-        await store.finish('q1', OWNER, again!, { status: 'failed', error: { attempt: 1, at: 2, error: 'e2' }, deadLetter: true });
+        await store.finish('q1', OWNER, again!, {
+          status: 'failed',
+          error: { attempt: 1, at: 2, error: 'e2' },
+          deadLetter: true,
+        });
         await store.claim(claimReq('q1', 0, { completions: [{ id: done.id, starts: cd.starts, results: null }] }));
         expect(await store.resubmit(t.id, { resetRetryCount: true })).toEqual({ kind: 'resubmitted' });
         const rec = await store.getTask(t.id);
         expect(rec).toMatchObject({ status: 'submitted', retryAttempt: 0 });
         expect(rec?.errors.map((e) => e.error)).toEqual(['e1', 'e2']);
         expect(await store.listDeadLetters({ limit: 10 })).toEqual([]);
-        expect(await store.resubmit(done.id, { resetRetryCount: true })).toEqual({ kind: 'not-allowed', status: 'completed' });
+        expect(await store.resubmit(done.id, { resetRetryCount: true })).toEqual({
+          kind: 'not-allowed',
+          status: 'completed',
+        });
         expect(await store.resubmit(newTaskId(), { resetRetryCount: true })).toEqual({ kind: 'not-found' });
       });
     });
@@ -370,7 +411,12 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
         expect((await store.getTask(s.id))?.cancelRequested).toBe(true);
         expect(await store.cancel(r.id)).toMatchObject({ kind: 'not-cancellable', status: 'cancelled' });
         expect(await store.cancel(newTaskId())).toEqual({ kind: 'not-found' });
-        expect((await store.countByStatus('q1')).counts).toMatchObject({ submitted: 0, scheduled: 0, cancelled: 2, started: 1 });
+        expect((await store.countByStatus('q1')).counts).toMatchObject({
+          submitted: 0,
+          scheduled: 0,
+          cancelled: 2,
+          started: 1,
+        });
         // A cancelled task is never claimed.
         expect((await store.claim(claimReq('q1', 5))).claimed).toEqual([]);
       });
@@ -378,7 +424,9 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
       it('cancel racing claim: every task ends either claimed or cancelled, never both', async () => {
         const tasks = Array.from({ length: 200 }, () => newTask());
         await store.submit(tasks);
-        const claims = Promise.all(Array.from({ length: 20 }, (_, i) => store.claim(claimReq('q1', 10, { owner: i + 1 }))));
+        const claims = Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.claim(claimReq('q1', 10, { owner: i + 1 }))),
+        );
         const cancels = Promise.all(tasks.map((t) => store.cancel(t.id)));
         const [claimResults, cancelResults] = await Promise.all([claims, cancels]);
         const claimed = new Set(claimResults.flatMap((r) => r.claimed.map((c) => c.id)));
@@ -396,7 +444,11 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
         const keep = newTask();
         await store.submit([f, keep]);
         const claimed = (await store.claim(claimReq('q1', 1))).claimed;
-        await store.finish('q1', OWNER, claimed[0]!, { status: 'failed', error: { attempt: 0, at: 1, error: 'x' }, deadLetter: true });
+        await store.finish('q1', OWNER, claimed[0]!, {
+          status: 'failed',
+          error: { attempt: 0, at: 1, error: 'x' },
+          deadLetter: true,
+        });
         expect(await store.pruneTerminal('q1', Date.now() - 60_000)).toBe(0);
         expect(await store.pruneTerminal('q1', Date.now() + 1)).toBe(1);
         expect(await store.getTask(f.id)).toBeNull();

@@ -33,7 +33,12 @@ export function randomPrefix(tag: string): string {
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `pred` until it holds; throws with `what` in the message after `timeoutMs`. */
-export async function waitFor(what: string, pred: () => Promise<boolean> | boolean, timeoutMs: number, stepMs = 50): Promise<void> {
+export async function waitFor(
+  what: string,
+  pred: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  stepMs = 50,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await pred()) return;

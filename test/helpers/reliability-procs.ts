@@ -60,7 +60,8 @@ export class CliProcess {
     const env: Record<string, string> = {};
     // The parent's own Redis/OTel settings must not leak into the child.
     for (const [k, v] of Object.entries(process.env)) {
-      if (v !== undefined && !k.startsWith('OTEL_') && !k.startsWith('WORKER_') && !k.startsWith('SCHEDULER_')) env[k] = v;
+      if (v !== undefined && !k.startsWith('OTEL_') && !k.startsWith('WORKER_') && !k.startsWith('SCHEDULER_'))
+        env[k] = v;
     }
     Object.assign(env, { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'info' }, opts.env);
     this.proc = spawn(process.execPath, ['--import', 'tsx', join('src', 'cli', `${cli}.ts`), ...(opts.args ?? [])], {
@@ -130,7 +131,11 @@ export class CliProcess {
           if (!this.watchers.has(watch)) return;
           clearTimeout(timer);
           this.watchers.delete(watch);
-          reject(new Error(`${this.name} (pid ${this.pid}) exited ${JSON.stringify(this.exit)} before logging the expected line; stderr: ${this.stderr.slice(-10).join(' | ')}`));
+          reject(
+            new Error(
+              `${this.name} (pid ${this.pid}) exited ${JSON.stringify(this.exit)} before logging the expected line; stderr: ${this.stderr.slice(-10).join(' | ')}`,
+            ),
+          );
         }, 100);
       });
     });
@@ -153,12 +158,18 @@ export class CliProcess {
   }
 }
 
-export function spawnCli(cli: CliName, opts: { name: string; env: Record<string, string>; args?: string[] }): CliProcess {
+export function spawnCli(
+  cli: CliName,
+  opts: { name: string; env: Record<string, string>; args?: string[] },
+): CliProcess {
   return new CliProcess(cli, opts);
 }
 
 /** A worker's id ("host:pid:owner36") from its start line; `owner` is the lease token in task records. */
-export async function workerIdentity(p: CliProcess, timeoutMs = 30_000): Promise<{ id: string; owner: number; readyAt: number }> {
+export async function workerIdentity(
+  p: CliProcess,
+  timeoutMs = 30_000,
+): Promise<{ id: string; owner: number; readyAt: number }> {
   const line = await p.waitForLog((l) => l.msg === 'Worker started', timeoutMs);
   const id = String(line.id);
   const owner = parseInt(id.slice(id.lastIndexOf(':') + 1), 36);

@@ -25,7 +25,10 @@ export interface Stack {
   env: Record<string, string>;
   client: JobbersClient;
   rt: Runtime;
-  startWorker(tasks: TaskDefinition[], opts?: Partial<WorkerOptions> & { role?: string }): Promise<{ worker: Worker; runtime: Runtime; done: Promise<void> }>;
+  startWorker(
+    tasks: TaskDefinition[],
+    opts?: Partial<WorkerOptions> & { role?: string },
+  ): Promise<{ worker: Worker; runtime: Runtime; done: Promise<void> }>;
   startScheduler(opts?: { pollIntervalMs?: number; batchSize?: number }): Promise<Scheduler>;
   close(): Promise<void>;
 }
@@ -105,7 +108,11 @@ export async function createStack(tasks: TaskDefinition[] = []): Promise<Stack> 
   return stack;
 }
 
-export async function waitUntil(pred: () => Promise<boolean> | boolean, timeoutMs = 10_000, stepMs = 20): Promise<void> {
+export async function waitUntil(
+  pred: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+  stepMs = 20,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await pred())) {
     if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);

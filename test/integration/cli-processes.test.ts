@@ -55,7 +55,13 @@ describe('CLI processes', () => {
   });
 
   it('a worker whose role gains a queue picks it up within a second, without restart', async () => {
-    await stack.rt.config.saveQueue({ name: 'late', maxConcurrent: null, rateNumerator: null, rateDenominator: null, ratePeriod: null });
+    await stack.rt.config.saveQueue({
+      name: 'late',
+      maxConcurrent: null,
+      rateNumerator: null,
+      rateDenominator: null,
+      ratePeriod: null,
+    });
     await stack.rt.config.saveRole({ name: 'ops', queues: [] });
     const worker = spawn('worker', [EXAMPLES], { WORKER_TTL: '0', WORKER_ROLE: 'ops' });
     await worker.waitForOutput(/Worker started/);
@@ -87,7 +93,12 @@ describe('CLI processes', () => {
   it('bad input fails fast with a message naming the problem', async () => {
     // All at once: each is a separate process that must exit 1 with a clear message.
     const cases: Array<[string, string[], Record<string, string>, RegExp]> = [
-      ['worker', [EXAMPLES], { WORKER_CONCURRENT_TASKS: 'many' }, /WORKER_CONCURRENT_TASKS="many" is invalid: expected an integer/],
+      [
+        'worker',
+        [EXAMPLES],
+        { WORKER_CONCURRENT_TASKS: 'many' },
+        /WORKER_CONCURRENT_TASKS="many" is invalid: expected an integer/,
+      ],
       ['worker', ['./no/such/tasks.ts'], {}, /Task module not found: .*no\/such\/tasks\.ts/],
       ['worker', [], {}, /A task module is required/],
       ['cleaner', ['--stale-time', 'soon'], {}, /--stale-time must be a number/],

@@ -80,7 +80,13 @@ describe('end-to-end scenarios', () => {
     expect((await stack.client.getTask(scheduled.id))?.status).toBe('cancelled');
 
     // A queued task: submitted to a queue no worker consumes, then cancelled.
-    await stack.rt.config.createQueue({ name: 'parked', maxConcurrent: null, rateNumerator: null, rateDenominator: null, ratePeriod: null });
+    await stack.rt.config.createQueue({
+      name: 'parked',
+      maxConcurrent: null,
+      rateNumerator: null,
+      rateDenominator: null,
+      ratePeriod: null,
+    });
     await stack.rt.notifyConfigChanged();
     const queued = await stack.client.submit(echoTask, { value: 'x' }, { queue: 'parked' });
     const c2 = await stack.client.cancel(queued.id);

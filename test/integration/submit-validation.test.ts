@@ -14,14 +14,54 @@ describe('submission validation', () => {
   const keyCount = async () => (await stack.rt.redis.keys(`${stack.prefix}:*`)).length;
 
   const cases: Array<[string, () => Promise<unknown>, string, RegExp]> = [
-    ['unknown task', () => stack.client.submit('no_such_task', {}), ERRORS.unknownTask.code, /Unknown task no_such_task v0/],
-    ['unknown version', () => stack.client.submit('echo_task', {}, { version: 9 }), ERRORS.unknownTask.code, /registered versions: 1/],
-    ['wrong parameter type', () => stack.client.submit(echoTask, { value: 42 }), ERRORS.invalidParameters.code, /Invalid parameters for echo_task v1: value: /],
-    ['parameters not an object', () => stack.client.submit(echoTask, [1, 2] as never), ERRORS.invalidParameters.code, /must be a JSON object/],
-    ['unknown queue', () => stack.client.submit(echoTask, {}, { queue: 'nowhere' }), ERRORS.unknownQueue.code, /Unknown queue nowhere/],
-    ['key characters in a queue name', () => stack.client.submit(echoTask, {}, { queue: 'a:{b}*' }), ERRORS.invalidName.code, /Queue name "a:\{b\}\*" is invalid/],
-    ['control characters in a task name', () => stack.client.submit('bad\nname', {}), ERRORS.invalidName.code, /Task name/],
-    ['malformed id', () => stack.client.submit(echoTask, {}, { id: 'not-a-ulid' }), ERRORS.invalidTaskId.code, /is not a ULID/],
+    [
+      'unknown task',
+      () => stack.client.submit('no_such_task', {}),
+      ERRORS.unknownTask.code,
+      /Unknown task no_such_task v0/,
+    ],
+    [
+      'unknown version',
+      () => stack.client.submit('echo_task', {}, { version: 9 }),
+      ERRORS.unknownTask.code,
+      /registered versions: 1/,
+    ],
+    [
+      'wrong parameter type',
+      () => stack.client.submit(echoTask, { value: 42 }),
+      ERRORS.invalidParameters.code,
+      /Invalid parameters for echo_task v1: value: /,
+    ],
+    [
+      'parameters not an object',
+      () => stack.client.submit(echoTask, [1, 2] as never),
+      ERRORS.invalidParameters.code,
+      /must be a JSON object/,
+    ],
+    [
+      'unknown queue',
+      () => stack.client.submit(echoTask, {}, { queue: 'nowhere' }),
+      ERRORS.unknownQueue.code,
+      /Unknown queue nowhere/,
+    ],
+    [
+      'key characters in a queue name',
+      () => stack.client.submit(echoTask, {}, { queue: 'a:{b}*' }),
+      ERRORS.invalidName.code,
+      /Queue name "a:\{b\}\*" is invalid/,
+    ],
+    [
+      'control characters in a task name',
+      () => stack.client.submit('bad\nname', {}),
+      ERRORS.invalidName.code,
+      /Task name/,
+    ],
+    [
+      'malformed id',
+      () => stack.client.submit(echoTask, {}, { id: 'not-a-ulid' }),
+      ERRORS.invalidTaskId.code,
+      /is not a ULID/,
+    ],
     ['bad run_at', () => stack.client.submit(echoTask, {}, { runAt: Number.NaN }), ERRORS.badRequest.code, /run_at/],
   ];
 

@@ -33,7 +33,13 @@ describe('worker processes', () => {
   const redis = () => stack.rt.redis;
 
   it('three workers never run more than the queue cap of 2 at once, and run everything', async () => {
-    await stack.rt.config.saveQueue({ name: 'capped', maxConcurrent: 2, rateNumerator: null, rateDenominator: null, ratePeriod: null });
+    await stack.rt.config.saveQueue({
+      name: 'capped',
+      maxConcurrent: 2,
+      rateNumerator: null,
+      rateDenominator: null,
+      ratePeriod: null,
+    });
     await stack.rt.config.saveRole({ name: 'limited', queues: ['capped'] });
     await stack.rt.notifyConfigChanged();
     const key = `${stack.prefix}:cap`;
@@ -52,14 +58,23 @@ describe('worker processes', () => {
     const key = `${stack.prefix}:type`;
     await Promise.all([1, 2].map(() => startWorker({ WORKER_CONCURRENT_TASKS: '5' })));
     const n = 8;
-    await stack.client.submitMany(fixtures.measuredSingle, Array.from({ length: n }, (_, i) => ({ key, ms: 60, i })));
+    await stack.client.submitMany(
+      fixtures.measuredSingle,
+      Array.from({ length: n }, (_, i) => ({ key, ms: 60, i })),
+    );
     await waitUntil(async () => (await redis().hlen(`${key}:runs`)) === n, 30_000);
     expect(Number(await redis().get(`${key}:max`))).toBe(1);
     expect((await stack.rt.store.countByStatus('default')).counts).toMatchObject({ completed: n, submitted: 0 });
   });
 
   it('a rate limit of 4 per second is never exceeded across workers, and no task is rejected', async () => {
-    await stack.rt.config.saveQueue({ name: 'metered', maxConcurrent: null, rateNumerator: 4, rateDenominator: 1, ratePeriod: 'second' });
+    await stack.rt.config.saveQueue({
+      name: 'metered',
+      maxConcurrent: null,
+      rateNumerator: 4,
+      rateDenominator: 1,
+      ratePeriod: 'second',
+    });
     await stack.rt.config.saveRole({ name: 'meter', queues: ['metered'] });
     await stack.rt.notifyConfigChanged();
     const key = `${stack.prefix}:rate`;
@@ -77,7 +92,8 @@ describe('worker processes', () => {
     const starts = tasks.map((t) => t.attemptStartedAt as number).sort((a, b) => a - b);
     expect(starts).toHaveLength(n);
     // Any window of one second holds at most 4 starts.
-    for (let i = 0; i + 4 < starts.length; i++) expect((starts[i + 4] as number) - (starts[i] as number)).toBeGreaterThanOrEqual(1000);
+    for (let i = 0; i + 4 < starts.length; i++)
+      expect((starts[i + 4] as number) - (starts[i] as number)).toBeGreaterThanOrEqual(1000);
     // 12 tasks at 4/s take at least two full windows.
     expect((starts[n - 1] as number) - (starts[0] as number)).toBeGreaterThanOrEqual(2000);
   });
@@ -143,6 +159,8 @@ describe('worker processes', () => {
     expect(w.output()).toMatch(/Worker shutting down/);
     // The re-queued task runs to completion on the next worker.
     await startWorker();
-    await waitUntil(async () => (await redis().lrange(`${key}:started`, 0, -1)).filter((x) => x === resub.id).length === 2);
+    await waitUntil(
+      async () => (await redis().lrange(`${key}:started`, 0, -1)).filter((x) => x === resub.id).length === 2,
+    );
   });
 });

@@ -22,7 +22,9 @@ const BulkCancelBody = z.object({ task_ids: z.array(TaskId).max(1000) });
 const BulkCancelItem = z.object({
   task_id: z.string(),
   status: z.enum(['cancellation_requested', 'not_found', 'error']),
-  task_status: TaskStatusSchema.optional().describe('Status after the request: cancelled, or started while its worker stops it.'),
+  task_status: TaskStatusSchema.optional().describe(
+    'Status after the request: cancelled, or started while its worker stops it.',
+  ),
   detail: z.string().optional(),
 });
 
@@ -74,7 +76,8 @@ export const cancellationRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = asyn
             return { task_id: id, status: 'cancellation_requested', task_status: cancelled ? 'cancelled' : 'started' };
           } catch (err) {
             if (isJobbersError(err, 'taskNotFound')) return { task_id: id, status: 'not_found' };
-            if (isJobbersError(err) && err.httpStatus < 500) return { task_id: id, status: 'error', detail: err.message };
+            if (isJobbersError(err) && err.httpStatus < 500)
+              return { task_id: id, status: 'error', detail: err.message };
             throw err;
           }
         }),

@@ -70,7 +70,12 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
     },
     async (req) => {
       const q = req.query;
-      const tasks = await rt.store.listDeadLetters({ queue: q.queue, name: q.task_name, version: q.task_version, limit: q.limit });
+      const tasks = await rt.store.listDeadLetters({
+        queue: q.queue,
+        name: q.task_name,
+        version: q.task_version,
+        limit: q.limit,
+      });
       return { tasks: tasks.map(toSummary) };
     },
   );
@@ -102,7 +107,10 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
         tags: ['dead-letter-queue'],
         body: TaskIdsBody,
         response: {
-          200: z.object({ removed: z.number().int().describe('Entries actually removed.'), task_ids: z.array(z.string()) }),
+          200: z.object({
+            removed: z.number().int().describe('Entries actually removed.'),
+            task_ids: z.array(z.string()),
+          }),
           ...errorResponses(422),
         },
       },

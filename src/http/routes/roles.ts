@@ -50,7 +50,7 @@ export const roleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     {
       schema: {
         operationId: 'getRole',
-        summary: "A role and its queues",
+        summary: 'A role and its queues',
         tags,
         params: RoleParams,
         response: { 200: RoleJson, ...errorResponses(404, 422) },

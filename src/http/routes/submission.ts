@@ -11,7 +11,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { SubmitInput } from '../../services/task-service.js';
 import { currentTraceparent, startSubmitSpan } from '../../telemetry/tracing.js';
 import type { AppDeps } from '../deps.js';
-import { Parameters, QueueName, TaskId, TaskName, TaskSummary, TaskVersion, errorResponses } from '../schemas/common.js';
+import {
+  Parameters,
+  QueueName,
+  TaskId,
+  TaskName,
+  TaskSummary,
+  TaskVersion,
+  errorResponses,
+} from '../schemas/common.js';
 import { iso, toSummary } from '../serializers.js';
 
 const SubmitTaskBody = z
@@ -38,7 +46,11 @@ const ScheduleBody = z.object({
     .describe('When to run, ISO-8601; without an offset the server time zone applies.'),
 });
 
-const ScheduleResponse = z.object({ message: z.string(), task: TaskSummary, run_at: z.iso.datetime() });
+const ScheduleResponse = z.object({
+  message: z.string(),
+  task: TaskSummary,
+  run_at: z.string().meta({ format: 'date-time' }),
+});
 
 const BulkBody = z.object({ tasks: z.array(SubmitTaskBody).min(1).max(1000) });
 

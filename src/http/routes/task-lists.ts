@@ -38,7 +38,9 @@ const TaskListQuery = z.object({
 const ScheduledQuery = z.object({
   queue: QueueName,
   limit: blankAsAbsent(intQuery(1, 100).default(10)).describe('Page size, 1-100 (default 10).'),
-  start: blankAsAbsent(TaskId.optional()).describe('Exclusive cursor: only tasks with a larger id (the last id of the previous page).'),
+  start: blankAsAbsent(TaskId.optional()).describe(
+    'Exclusive cursor: only tasks with a larger id (the last id of the previous page).',
+  ),
   task_name: blankAsAbsent(TaskName.optional()),
   task_version: blankAsAbsent(intQuery(0, 2_147_483_647).optional()),
 });

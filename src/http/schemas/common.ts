@@ -19,7 +19,10 @@ export const TaskId = z
 
 export const QueueName = z.string().regex(NAME_RE, `must be ${NAME_RULE}`).describe(`Queue name: ${NAME_RULE}.`);
 export const RoleName = z.string().regex(NAME_RE, `must be ${NAME_RULE}`).describe(`Role name: ${NAME_RULE}.`);
-export const TaskName = z.string().regex(TASK_NAME_RE, `must be ${TASK_NAME_RULE}`).describe(`Task name: ${TASK_NAME_RULE}.`);
+export const TaskName = z
+  .string()
+  .regex(TASK_NAME_RE, `must be ${TASK_NAME_RULE}`)
+  .describe(`Task name: ${TASK_NAME_RULE}.`);
 
 export const TaskStatusSchema = z.enum(TASK_STATUSES).meta({ id: 'TaskStatus' });
 
@@ -56,7 +59,10 @@ export const Parameters = z
 
 /** Integer query parameter: query strings are text, so digits are converted before the range check. */
 export function intQuery(min: number, max: number) {
-  return z.preprocess((v) => (typeof v === 'string' && /^-?\d{1,16}$/.test(v) ? Number(v) : v), z.number().int().min(min).max(max));
+  return z.preprocess(
+    (v) => (typeof v === 'string' && /^-?\d{1,16}$/.test(v) ? Number(v) : v),
+    z.number().int().min(min).max(max),
+  );
 }
 
 /**
@@ -86,7 +92,8 @@ export function errorResponses(...codes: number[]): Record<number, typeof ErrorR
 
 export const Message = z.object({ message: z.string() });
 
-const IsoTime = z.iso.datetime();
+/** Response times: ISO-8601 UTC strings made by Date#toISOString (no need to re-validate them). */
+const IsoTime = z.string().meta({ format: 'date-time' });
 export const NullableTime = IsoTime.nullable();
 
 export const TaskSummary = z

@@ -13,7 +13,14 @@ const limitFields = {
     .default(10)
     .describe('Running tasks allowed at once across all workers; null or 0 = unlimited. Default 10.'),
   rate_numerator: z.number().int().min(1).max(MAX_INT).nullable().default(null).describe('Tasks started per window.'),
-  rate_denominator: z.number().int().min(1).max(MAX_INT).nullable().default(null).describe('Window length, in rate_period units.'),
+  rate_denominator: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_INT)
+    .nullable()
+    .default(null)
+    .describe('Window length, in rate_period units.'),
   rate_period: z.enum(RATE_PERIODS).nullable().default(null),
 };
 
@@ -21,7 +28,9 @@ const limitFields = {
 export const QueueConfigBody = z.object({ name: QueueName, ...limitFields }).meta({ id: 'QueueConfigRequest' });
 
 /** PUT /queues/{name}: the path names the queue; a `name` in the body is accepted and ignored. */
-export const QueueUpdateBody = z.object({ name: z.string().optional(), ...limitFields }).meta({ id: 'QueueUpdateRequest' });
+export const QueueUpdateBody = z
+  .object({ name: z.string().optional(), ...limitFields })
+  .meta({ id: 'QueueUpdateRequest' });
 
 export const QueueConfigJson = z
   .object({

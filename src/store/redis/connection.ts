@@ -29,7 +29,11 @@ export async function waitForRedis(redis: Redis, url: string, timeoutMs = 10_000
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`Cannot reach Redis at ${redactUrl(url)} after ${timeoutMs} ms; check REDIS_URL and that redis-server runs`));
+      reject(
+        new Error(
+          `Cannot reach Redis at ${redactUrl(url)} after ${timeoutMs} ms; check REDIS_URL and that redis-server runs`,
+        ),
+      );
     }, timeoutMs);
     const onReady = () => {
       cleanup();

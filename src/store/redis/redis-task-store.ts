@@ -120,7 +120,11 @@ export class RedisTaskStore implements TaskStore {
     return { completed: codes.map((c) => c === 1), claimed, retryAfterMs, recovered, now };
   }
 
-  async renewLeases(queue: string, owner: number, leases: Array<LeaseRef & { leaseMs: number }>): Promise<RenewOutcome[]> {
+  async renewLeases(
+    queue: string,
+    owner: number,
+    leases: Array<LeaseRef & { leaseMs: number }>,
+  ): Promise<RenewOutcome[]> {
     if (leases.length === 0) return [];
     const k = this.keys.queue(queue);
     const args: ScriptArg[] = [owner];
@@ -136,15 +140,20 @@ export class RedisTaskStore implements TaskStore {
     opts: { runAt: number | null; consumeAttempt: boolean; error: AttemptError | null },
   ): Promise<'done' | 'stale' | 'cancel-requested'> {
     const k = this.keys.queue(queue);
-    const code = (await runScript(this.redis, 'retry-task', [k.tasks, k.ready, k.wake, k.delayed, k.leases, k.errors], [
-      owner,
-      idToBytes(lease.id),
-      lease.starts,
-      opts.runAt === null ? -1 : Math.round(opts.runAt),
-      opts.consumeAttempt ? 1 : 0,
-      opts.error ? encodeError(opts.error) : EMPTY,
-      this.keys.scheduleChannel,
-    ])) as number;
+    const code = (await runScript(
+      this.redis,
+      'retry-task',
+      [k.tasks, k.ready, k.wake, k.delayed, k.leases, k.errors],
+      [
+        owner,
+        idToBytes(lease.id),
+        lease.starts,
+        opts.runAt === null ? -1 : Math.round(opts.runAt),
+        opts.consumeAttempt ? 1 : 0,
+        opts.error ? encodeError(opts.error) : EMPTY,
+        this.keys.scheduleChannel,
+      ],
+    )) as number;
     return code === 1 ? 'done' : code === -1 ? 'cancel-requested' : 'stale';
   }
 
@@ -155,14 +164,19 @@ export class RedisTaskStore implements TaskStore {
     opts: { status: FinishStatus; error: AttemptError | null; deadLetter: boolean },
   ): Promise<boolean> {
     const k = this.keys.queue(queue);
-    const code = (await runScript(this.redis, 'finish-task', [k.tasks, k.leases, k.errors, k.dlq, k.donePrefix], [
-      owner,
-      idToBytes(lease.id),
-      lease.starts,
-      STATUS_CODE[opts.status],
-      opts.error ? encodeError(opts.error) : EMPTY,
-      opts.deadLetter ? 1 : 0,
-    ])) as number;
+    const code = (await runScript(
+      this.redis,
+      'finish-task',
+      [k.tasks, k.leases, k.errors, k.dlq, k.donePrefix],
+      [
+        owner,
+        idToBytes(lease.id),
+        lease.starts,
+        STATUS_CODE[opts.status],
+        opts.error ? encodeError(opts.error) : EMPTY,
+        opts.deadLetter ? 1 : 0,
+      ],
+    )) as number;
     return code === 1;
   }
 
@@ -212,11 +226,12 @@ export class RedisTaskStore implements TaskStore {
     const located = await this.reader.locate(id);
     if (!located) return { kind: 'not-found' };
     const k = this.keys.queue(located.queue);
-    const code = (await runScript(this.redis, 'cancel-task', [k.tasks, k.ready, k.delayed, k.donePrefix], [
-      idToBytes(id),
-      this.keys.cancelChannel,
-      id,
-    ])) as number;
+    const code = (await runScript(
+      this.redis,
+      'cancel-task',
+      [k.tasks, k.ready, k.delayed, k.donePrefix],
+      [idToBytes(id), this.keys.cancelChannel, id],
+    )) as number;
     const base = { queue: located.queue, name: located.name };
     if (code === -1) return { kind: 'not-found' };
     if (code >= 100) return { ...base, kind: 'not-cancellable', status: statusFromCode(code - 100) };
@@ -228,10 +243,12 @@ export class RedisTaskStore implements TaskStore {
     const located = await this.reader.locate(id);
     if (!located) return { kind: 'not-found' };
     const k = this.keys.queue(located.queue);
-    const code = (await runScript(this.redis, 'resubmit-task', [k.tasks, k.ready, k.wake, k.dlq, k.donePrefix], [
-      idToBytes(id),
-      opts.resetRetryCount ? 1 : 0,
-    ])) as number;
+    const code = (await runScript(
+      this.redis,
+      'resubmit-task',
+      [k.tasks, k.ready, k.wake, k.dlq, k.donePrefix],
+      [idToBytes(id), opts.resetRetryCount ? 1 : 0],
+    )) as number;
     if (code === 1) return { kind: 'resubmitted' };
     if (code === -1) return { kind: 'not-found' };
     return { kind: 'not-allowed', status: statusFromCode(code - 100) };
@@ -253,9 +270,12 @@ export class RedisTaskStore implements TaskStore {
 
   async promoteDue(queue: string, limit: number) {
     const k = this.keys.queue(queue);
-    const [flat, next, now] = (await runScript(this.redis, 'promote-due', [k.delayed, k.tasks, k.ready, k.wake], [
-      limit,
-    ])) as [Buffer[], Buffer | number, number];
+    const [flat, next, now] = (await runScript(
+      this.redis,
+      'promote-due',
+      [k.delayed, k.tasks, k.ready, k.wake],
+      [limit],
+    )) as [Buffer[], Buffer | number, number];
     const promoted = [];
     for (let i = 0; i < flat.length; i += 3) {
       promoted.push({
@@ -272,9 +292,12 @@ export class RedisTaskStore implements TaskStore {
 
   async recoverExpiredLeases(queue: string, limit: number): Promise<number> {
     const k = this.keys.queue(queue);
-    return (await runScript(this.redis, 'recover-leases', [k.tasks, k.ready, k.wake, k.leases, k.errors, k.donePrefix], [
-      limit,
-    ])) as number;
+    return (await runScript(
+      this.redis,
+      'recover-leases',
+      [k.tasks, k.ready, k.wake, k.leases, k.errors, k.donePrefix],
+      [limit],
+    )) as number;
   }
 
   /**
@@ -297,10 +320,12 @@ export class RedisTaskStore implements TaskStore {
     let total = 0;
     for (const status of TERMINAL_KEYS) {
       for (;;) {
-        const n = (await runScript(this.redis, 'prune-terminal', [k.done(status), k.tasks, k.results, k.errors, k.dlq], [
-          Math.floor(olderThan),
-          500,
-        ])) as number;
+        const n = (await runScript(
+          this.redis,
+          'prune-terminal',
+          [k.done(status), k.tasks, k.results, k.errors, k.dlq],
+          [Math.floor(olderThan), 500],
+        )) as number;
         total += n;
         if (n < 500) break;
       }
@@ -314,10 +339,12 @@ export class RedisTaskStore implements TaskStore {
 
   async pruneWaiting(queue: string, min: number, max: number): Promise<number> {
     const k = this.keys.queue(queue);
-    return (await runScript(this.redis, 'prune-waiting', [k.ready, k.tasks, k.results, k.errors], [
-      Math.floor(min),
-      Math.floor(max),
-    ])) as number;
+    return (await runScript(
+      this.redis,
+      'prune-waiting',
+      [k.ready, k.tasks, k.results, k.errors],
+      [Math.floor(min), Math.floor(max)],
+    )) as number;
   }
 
   async pruneRateLog(queue: string, olderThan: number): Promise<number> {

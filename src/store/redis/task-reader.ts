@@ -17,7 +17,16 @@ import { decodeBody, decodeHeader } from './record-codec.js';
 import { toTaskRecord } from './record-mapper.js';
 
 const LEASE_SENTINEL = '~lease-sentinel: keeps this sorted set in skiplist encoding for speed, never a task~';
-const SEGMENT_ORDER: TaskStatus[] = ['started', 'submitted', 'scheduled', 'completed', 'failed', 'cancelled', 'stalled', 'dropped'];
+const SEGMENT_ORDER: TaskStatus[] = [
+  'started',
+  'submitted',
+  'scheduled',
+  'completed',
+  'failed',
+  'cancelled',
+  'stalled',
+  'dropped',
+];
 /** Upper bound on ids examined by one filtered listing. */
 export const SCAN_CAP = 100_000;
 const CHUNK = 500;
@@ -76,7 +85,9 @@ export class TaskReader {
   async getTasks(ids: string[]): Promise<Array<TaskRecord | null>> {
     const locs = await this.locateMany(ids);
     return Promise.all(
-      locs.map(async (loc, i) => (loc ? ((await this.load(loc.queue, [idToBytes(ids[i] as string)]))[0] ?? null) : null)),
+      locs.map(async (loc, i) =>
+        loc ? ((await this.load(loc.queue, [idToBytes(ids[i] as string)]))[0] ?? null) : null,
+      ),
     );
   }
 
@@ -98,7 +109,9 @@ export class TaskReader {
       const blob = blobs[i];
       if (!blob) return;
       const lease = res[3 + i]?.[1] as string | null;
-      out.push(toTaskRecord(bytesToId(id), queue, blob, results[i] ?? null, errors[i] ?? null, lease ? Number(lease) : null));
+      out.push(
+        toTaskRecord(bytesToId(id), queue, blob, results[i] ?? null, errors[i] ?? null, lease ? Number(lease) : null),
+      );
     });
     return out;
   }
@@ -210,22 +223,33 @@ export class TaskReader {
     queue: string,
     opts: { name?: string; version?: number; after?: string; limit: number },
   ): Promise<TaskRecord[]> {
-    let ids = (await this.redis.zrangeBuffer(this.keys.queue(queue).delayed, 0, String(SCAN_CAP - 1))).sort(Buffer.compare);
+    let ids = (await this.redis.zrangeBuffer(this.keys.queue(queue).delayed, 0, String(SCAN_CAP - 1))).sort(
+      Buffer.compare,
+    );
     if (opts.after) {
       const after = idToBytes(opts.after);
       ids = ids.filter((id) => Buffer.compare(id, after) > 0);
     }
-    const matches = opts.name !== undefined || opts.version !== undefined ? await this.filterIds(queue, ids, opts.name, opts.version) : ids;
+    const matches =
+      opts.name !== undefined || opts.version !== undefined
+        ? await this.filterIds(queue, ids, opts.name, opts.version)
+        : ids;
     return this.load(queue, matches.slice(0, opts.limit));
   }
 
   /** Newest first across the selected queues. */
-  async listDeadLetters(opts: { queue?: string; name?: string; version?: number; limit: number }): Promise<TaskRecord[]> {
+  async listDeadLetters(opts: {
+    queue?: string;
+    name?: string;
+    version?: number;
+    limit: number;
+  }): Promise<TaskRecord[]> {
     const queues = opts.queue ? [opts.queue] : await this.knownQueues(true);
     const entries: Array<{ queue: string; id: Buffer; at: number }> = [];
     for (const q of queues) {
       const flat = await this.redis.zrevrangeBuffer(this.keys.queue(q).dlq, 0, SCAN_CAP - 1, 'WITHSCORES');
-      for (let i = 0; i < flat.length; i += 2) entries.push({ queue: q, id: flat[i] as Buffer, at: Number(String(flat[i + 1])) });
+      for (let i = 0; i < flat.length; i += 2)
+        entries.push({ queue: q, id: flat[i] as Buffer, at: Number(String(flat[i + 1])) });
     }
     entries.sort((a, b) => b.at - a.at);
     const out: TaskRecord[] = [];
