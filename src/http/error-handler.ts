@@ -26,7 +26,8 @@ function toValidationItems(err: FastifyError): ValidationItem[] {
       .split('/')
       .filter((s) => s !== '')
       .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    const missing = /received undefined$/.test(v.message ?? '');
+    // Fastify validates an absent body as null: report that as a missing body, not a null one.
+    const missing = /received undefined$/.test(v.message ?? '') || (path.length === 0 && prefix === 'body' && /received null$/.test(v.message ?? ''));
     return {
       loc: [prefix, ...path],
       msg: missing ? 'Field required' : (v.message ?? 'Invalid value'),

@@ -9,7 +9,7 @@ const ResubmitBody = z
   .object({
     reset_retry_count: z.boolean().default(true).describe('Start again with the full retry budget (default true).'),
   })
-  .optional();
+  .nullish();
 
 const ResubmitResponse = z.object({ message: z.string(), task: TaskSummary });
 
