@@ -228,7 +228,8 @@ export interface Verification {
 
 export interface RunResult {
   scenario: string;
-  system: SystemName;
+  /** `jobbers`, `bullmq`, or `jobbers@<name>` for a --compare tree. */
+  system: string;
   round: number;
   ok: boolean;
   error?: string;

@@ -37,6 +37,8 @@ const ROOT = join(HERE, '..');
 export interface DriverConfig {
   scenario: string;
   system: SystemName;
+  /** Reported as the result's system: `jobbers`, `bullmq` or `jobbers@<variant>`. */
+  label: string;
   round: number;
   quick: boolean;
   redisUrl: string;
@@ -267,18 +269,31 @@ async function processScenario(producer: Producer, admin: Redis, n: number, proc
   await preload(producer, n);
   log(`  pre-submitted ${n} tasks in ${((wall() - tl) / 1000).toFixed(1)} s`);
   const workers = await startWorkers(producer.system, procs, workerConfig(n, concurrency, false));
+  await admin.config('RESETSTAT');
+  const c0 = await commandCalls(admin);
   const redis0 = await redisCpuSeconds(admin);
   const t0 = wall();
   for (const w of workers) w.send({ type: 'go' });
   await handled(workers, n, 600_000);
+  // Command counts before the completion polling below (whose commands would be counted).
+  const c1 = await commandCalls(admin);
   const t1 = await completedAt(producer, n);
   const redisCpu = (await redisCpuSeconds(admin)) - redis0;
   const outcomes = await Promise.all(workers.map((w) => w.stop()));
   const verification = verify(outcomes, n);
   const workerCpu = outcomes.reduce((a, o) => a + o.cpuUs, 0);
+  const calls = sumCalls(c0, c1);
+  const scriptCalls = (calls.by.evalsha ?? 0) + (calls.by.eval ?? 0);
   return {
     metrics: { rate: n / ((t1 - t0) / 1000) },
-    extra: { seconds: (t1 - t0) / 1000, workerCpuUsPerTask: workerCpu / n, redisCpuUsPerTask: (redisCpu * 1e6) / n },
+    extra: {
+      seconds: (t1 - t0) / 1000,
+      workerCpuUsPerTask: workerCpu / n,
+      redisCpuUsPerTask: (redisCpu * 1e6) / n,
+      redisCmdsPerTask: calls.total / n,
+      scriptCallsPerTask: scriptCalls / n,
+      scriptUsPerCall: scriptCalls ? ((calls.usec.evalsha ?? 0) + (calls.usec.eval ?? 0)) / scriptCalls : 0,
+    },
     verification,
   };
 }
@@ -399,18 +414,23 @@ async function memoryScenario(producer: Producer, admin: Redis, n: number): Prom
 
 const IGNORED_COMMANDS = new Set(['info', 'config|resetstat']);
 
-function sumCalls(a: Record<string, { calls: number }>, b: Record<string, { calls: number }>): { total: number; by: Record<string, number> } {
+type CommandStats = Record<string, { calls: number; usec: number }>;
+
+/** Calls (and µs, nested script commands included in their script's time) between two snapshots. */
+function sumCalls(a: CommandStats, b: CommandStats): { total: number; by: Record<string, number>; usec: Record<string, number> } {
   const by: Record<string, number> = {};
+  const usec: Record<string, number> = {};
   let total = 0;
   for (const [name, v] of Object.entries(b)) {
     if (IGNORED_COMMANDS.has(name)) continue;
     const d = v.calls - (a[name]?.calls ?? 0);
     if (d > 0) {
       by[name] = d;
+      usec[name] = v.usec - (a[name]?.usec ?? 0);
       total += d;
     }
   }
-  return { total, by };
+  return { total, by, usec };
 }
 
 async function opsScenario(producer: Producer, admin: Redis, n: number): Promise<Outcome> {
@@ -440,7 +460,12 @@ async function opsScenario(producer: Producer, admin: Redis, n: number): Promise
       processOps: proc.total / n,
       redisCpuUs: ((cpu2 - cpu0) * 1e6) / n,
     },
-    extra: { submitByCommand: perTask(submit.by), processByCommand: perTask(proc.by) },
+    extra: {
+      submitByCommand: perTask(submit.by),
+      processByCommand: perTask(proc.by),
+      submitUsecByCommand: perTask(submit.usec),
+      processUsecByCommand: perTask(proc.usec),
+    },
     verification,
   };
 }
@@ -490,7 +515,7 @@ async function main(c: DriverConfig): Promise<RunResult> {
         throw new Error(`no driver for scenario ${c.scenario}`);
     }
     checkVerified(o.verification);
-    return { scenario: c.scenario, system: c.system, round: c.round, ok: true, metrics: o.metrics, extra: { n, ...o.extra }, verification: o.verification, wallMs: wall() - t };
+    return { scenario: c.scenario, system: c.label, round: c.round, ok: true, metrics: o.metrics, extra: { n, ...o.extra }, verification: o.verification, wallMs: wall() - t };
   } finally {
     await producer.close().catch(() => undefined);
     admin.disconnect();
@@ -506,7 +531,7 @@ main(c).then(
     for (const ch of children) ch.kill('SIGKILL');
     const result: RunResult = {
       scenario: c.scenario,
-      system: c.system,
+      system: c.label,
       round: c.round,
       ok: false,
       error: (err as Error)?.stack ?? String(err),

@@ -10,7 +10,6 @@ import {
   targetMet,
   type MetricSpec,
   type RunResult,
-  type SystemName,
   type Target,
 } from './common.js';
 
@@ -21,8 +20,9 @@ export interface MetricSummary {
   better: 'higher' | 'lower';
   digits: number;
   target: Target | null;
-  values: Record<SystemName, number[]>;
-  median: Partial<Record<SystemName, number>>;
+  /** Per system label (jobbers, bullmq, jobbers@<variant>): every round's value. */
+  values: Record<string, number[]>;
+  median: Record<string, number>;
   /** jobbers / BullMQ of the medians. */
   ratio: number | null;
   met: boolean | null;
@@ -38,7 +38,7 @@ export interface ScenarioSummary {
 
 export interface Report {
   generatedAt: string;
-  options: { rounds: number; quick: boolean; only: string[] | null };
+  options: { rounds: number; quick: boolean; only: string[] | null; systems?: string[] };
   machine: Record<string, unknown>;
   scenarios: ScenarioSummary[];
   runs: RunResult[];
@@ -55,13 +55,13 @@ export function summarize(runs: RunResult[], scenarioNames: string[]): ScenarioS
       n,
       failures: mine.length - ok.length,
       metrics: s.metrics.map((m: MetricSpec) => {
-        const values = {
-          jobbers: ok.filter((r) => r.system === 'jobbers').map((r) => r.metrics[m.key]).filter((v): v is number => v !== undefined),
-          bullmq: ok.filter((r) => r.system === 'bullmq').map((r) => r.metrics[m.key]).filter((v): v is number => v !== undefined),
-        };
-        const med: Partial<Record<SystemName, number>> = {};
-        if (values.jobbers.length) med.jobbers = median(values.jobbers);
-        if (values.bullmq.length) med.bullmq = median(values.bullmq);
+        const values: Record<string, number[]> = {};
+        for (const r of ok) {
+          const v = r.metrics[m.key];
+          if (v !== undefined) (values[r.system] ??= []).push(v);
+        }
+        const med: Record<string, number> = {};
+        for (const [sys, list] of Object.entries(values)) med[sys] = median(list);
         const r = ratio(med.jobbers, med.bullmq);
         return {
           key: m.key,
@@ -78,6 +78,33 @@ export function summarize(runs: RunResult[], scenarioNames: string[]): ScenarioS
       }),
     };
   });
+}
+
+/** System labels of --compare variants present in the runs. */
+export function variants(scenarios: ScenarioSummary[]): string[] {
+  const set = new Set<string>();
+  for (const s of scenarios) for (const m of s.metrics) for (const k of Object.keys(m.median)) if (k.startsWith('jobbers@')) set.add(k);
+  return [...set].sort();
+}
+
+/** Variant medians against the current tree's jobbers (variant / jobbers). */
+export function variantTable(scenarios: ScenarioSummary[]): string {
+  const vs = variants(scenarios);
+  if (vs.length === 0) return '';
+  const head = ['scenario', 'metric', 'jobbers', ...vs, ...vs.map((v) => `${v}/jobbers`)];
+  const body = scenarios.flatMap((s) =>
+    s.metrics.map((m) => [
+      s.name,
+      m.label,
+      fmt(m.median.jobbers, m.digits),
+      ...vs.map((v) => fmt(m.median[v], m.digits)),
+      ...vs.map((v) => fmtRatio(ratio(m.median[v], m.median.jobbers))),
+    ]),
+  );
+  const all = [head, ...body];
+  const w = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(w[i] as number) : c.padStart(w[i] as number))).join('  ');
+  return [line(head), w.map((x) => '-'.repeat(x)).join('  '), ...body.map(line)].join('\n');
 }
 
 export function fmt(v: number | undefined | null, digits: number): string {
@@ -158,7 +185,7 @@ export function svgChart(report: Report): string {
   const ratioX = labelW + barW + 110;
   const width = ratioX + 210;
   const height = top + metrics.length * rowH + 40;
-  const colors: Record<SystemName, string> = { jobbers: '#2f6fdf', bullmq: '#e0892b' };
+  const colors = { jobbers: '#2f6fdf', bullmq: '#e0892b' } as const;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);

@@ -14,12 +14,12 @@ import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '../src/client.js';
-import { JOBBERS_PREFIX, JOBBERS_QUEUE, SCENARIOS, SYSTEMS, scenario, sleep, type RunResult, type SystemName } from './common.js';
+import { JOBBERS_PREFIX, JOBBERS_QUEUE, SCENARIOS, scenario, sleep, type RunResult, type SystemName } from './common.js';
 import type { DriverConfig, FromDriver } from './driver.js';
-import { fmt, fmtRatio, summarize, svgChart, textTable, type Report } from './report.js';
+import { fmt, fmtRatio, summarize, svgChart, textTable, variantTable, type Report } from './report.js';
 import { adminRedis, info } from './systems.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -31,6 +31,16 @@ interface Options {
   quick: boolean;
   cpuProfDir: string | null;
   outDir: string;
+  systems: SystemName[];
+  /** Other checkouts (e.g. a /tmp copy with an engine change) run as extra jobbers systems. */
+  compare: string[];
+}
+
+interface SystemEntry {
+  label: string;
+  system: SystemName;
+  /** Tree whose bench/driver.ts (and so src/) runs. */
+  root: string;
 }
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -40,10 +50,14 @@ const USAGE = `Usage: npm run bench -- [options]
   --quick             smaller task counts (development, smoke check)
   --cpu-prof DIR      run the worker processes with node --cpu-prof, profiles into DIR
   --out DIR           where latest.json / latest.svg go (default bench/results)
+  --systems a,b       jobbers and/or bullmq (default both)
+  --compare DIR       also run jobbers from DIR (a copy of this repo with an engine change, its
+                      node_modules linked) as system jobbers@<dir name>, alternating with the
+                      others in the same run; repeatable
   -h, --help          this text`;
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { rounds: 3, only: null, quick: false, cpuProfDir: null, outDir: join(HERE, 'results') };
+  const opts: Options = { rounds: 3, only: null, quick: false, cpuProfDir: null, outDir: join(HERE, 'results'), systems: ['jobbers', 'bullmq'], compare: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = () => {
@@ -60,6 +74,11 @@ function parseArgs(argv: string[]): Options {
     } else if (a === '--quick') opts.quick = true;
     else if (a === '--cpu-prof') opts.cpuProfDir = value();
     else if (a === '--out') opts.outDir = value();
+    else if (a === '--systems') {
+      const list = value().split(',').map((x) => x.trim());
+      for (const x of list) if (x !== 'jobbers' && x !== 'bullmq') throw new Error(`--systems: unknown system ${x}`);
+      opts.systems = list as SystemName[];
+    } else if (a === '--compare') opts.compare.push(resolve(value()));
     else if (a === '-h' || a === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -114,10 +133,11 @@ async function startRedis(dir: string): Promise<{ url: string; proc: ChildProces
 
 // ------------------------------------------------------------------ runs
 
-function runDriver(c: DriverConfig): Promise<RunResult> {
+function runDriver(root: string, c: DriverConfig): Promise<RunResult> {
   return new Promise((resolve) => {
     let result: RunResult | null = null;
-    const child = fork(join(HERE, 'driver.ts'), [], {
+    const child = fork(join(root, 'bench/driver.ts'), [], {
+      cwd: root,
       execArgv: ['--import', 'tsx'],
       env: { ...process.env, BENCH_DRIVER: JSON.stringify(c), OTEL_SDK_DISABLED: 'true' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -130,7 +150,7 @@ function runDriver(c: DriverConfig): Promise<RunResult> {
       resolve(
         result ?? {
           scenario: c.scenario,
-          system: c.system,
+          system: c.label,
           round: c.round,
           ok: false,
           error: `driver exited with code ${code} without a result`,
@@ -191,31 +211,37 @@ async function main(): Promise<number> {
       loadavgStart: loadavg(),
     };
     if (opts.cpuProfDir) mkdirSync(opts.cpuProfDir, { recursive: true });
-    say(`${names.length} scenario(s) × ${opts.rounds} round(s) × ${SYSTEMS.join('/')}${opts.quick ? ' (--quick)' : ''}`);
+    const systems: SystemEntry[] = [
+      ...opts.systems.map((system) => ({ label: system, system, root: ROOT })),
+      ...opts.compare.map((root) => ({ label: `jobbers@${basename(root)}`, system: 'jobbers' as const, root })),
+    ];
+    say(`${names.length} scenario(s) × ${opts.rounds} round(s) × ${systems.map((s) => s.label).join('/')}${opts.quick ? ' (--quick)' : ''}`);
 
     const runs: RunResult[] = [];
     for (const name of names) {
       for (let round = 1; round <= opts.rounds; round++) {
-        for (const system of SYSTEMS) {
+        for (const { label, system, root } of systems) {
           await admin.flushall('SYNC');
-          const r = await runDriver({
+          const r = await runDriver(root, {
             scenario: name,
             system,
+            label,
             round,
             quick: opts.quick,
             redisUrl: url,
             sqlPath,
-            ...(opts.cpuProfDir ? { cpuProfDir: join(opts.cpuProfDir, `${name}-${system}-r${round}`) } : {}),
+            ...(opts.cpuProfDir ? { cpuProfDir: resolve(opts.cpuProfDir, `${name}-${label.replace(/[^\w.-]/g, '_')}-r${round}`) } : {}),
           });
           runs.push(r);
-          say(`${name.padEnd(17)} round ${round}/${opts.rounds}  ${system.padEnd(7)}  ${describeResult(r)}`);
+          say(`${name.padEnd(17)} round ${round}/${opts.rounds}  ${label.padEnd(7)}  ${describeResult(r)}`);
           if (!r.ok && r.error) process.stderr.write(`${r.error}\n`);
         }
       }
       const [s] = summarize(runs, [name]);
       for (const m of s?.metrics ?? []) {
+        const others = systems.filter((e) => e.label.startsWith('jobbers@')).map((e) => `, ${e.label} ${fmt(m.median[e.label], m.digits)}`).join('');
         say(
-          `${name}: median ${m.label} jobbers ${fmt(m.median.jobbers, m.digits)} vs BullMQ ${fmt(m.median.bullmq, m.digits)} → ${fmtRatio(m.ratio)}${m.met === null ? '' : m.met ? ' (target met)' : ' (target NOT met)'}`,
+          `${name}: median ${m.label} jobbers ${fmt(m.median.jobbers, m.digits)} vs BullMQ ${fmt(m.median.bullmq, m.digits)} → ${fmtRatio(m.ratio)}${m.met === null ? '' : m.met ? ' (target met)' : ' (target NOT met)'}${others}`,
         );
       }
     }
@@ -224,7 +250,7 @@ async function main(): Promise<number> {
 
     const report: Report = {
       generatedAt: new Date().toISOString(),
-      options: { rounds: opts.rounds, quick: opts.quick, only: opts.only },
+      options: { rounds: opts.rounds, quick: opts.quick, only: opts.only, systems: systems.map((e) => e.label) },
       machine,
       scenarios: summarize(runs, names),
       runs,
@@ -235,6 +261,8 @@ async function main(): Promise<number> {
     writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(svgPath, svgChart(report));
     process.stdout.write(`\n${textTable(report.scenarios)}\n\n`);
+    const vt = variantTable(report.scenarios);
+    if (vt) process.stdout.write(`${vt}\n\n`);
     say(`wrote ${relative(process.cwd(), jsonPath)} and ${relative(process.cwd(), svgPath)} (${machine.totalSeconds} s in all)`);
     const failed = runs.filter((r) => !r.ok).length;
     if (failed) say(`${failed} run(s) FAILED; their numbers are left out`);

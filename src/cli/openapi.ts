@@ -4,13 +4,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildOpenApiDocument } from '../http/openapi.js';
+import { buildOpenApiDocument, formatOpenApiDocument } from '../http/openapi.js';
 import { runCli } from './run-cli.js';
-
-/** The exact file content: 2-space indent and a final newline (what the checked-in file holds). */
-export function formatOpenApi(doc: unknown): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
-}
 
 runCli({
   name: 'jobbers_openapi',
@@ -21,7 +16,7 @@ Writes the OpenAPI document of the Manager's HTTP API to <path> (default openapi
 Needs no Redis, SQL database or telemetry.`,
   async main(argv) {
     const path = argv.find((a) => !a.startsWith('-')) ?? 'openapi.json';
-    await writeFile(resolve(path), formatOpenApi(await buildOpenApiDocument()));
+    await writeFile(resolve(path), formatOpenApiDocument(await buildOpenApiDocument()));
     process.stdout.write(`OpenAPI spec written to ${path}\n`);
   },
 });

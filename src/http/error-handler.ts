@@ -69,7 +69,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
       switch (err.code) {
         case 'FST_ERR_CTP_INVALID_JSON_BODY':
           return sendError(reply, 422, [
-            { loc: ['body'], msg: 'JSON decode error: the body is not valid JSON', type: 'json_invalid' },
+            { loc: ['body'], msg: 'JSON decode error: the body is not valid JSON (or uses a __proto__ or constructor key)', type: 'json_invalid' },
           ]);
         case 'FST_ERR_CTP_BODY_TOO_LARGE':
           return sendError(reply, 413, `Request body is larger than ${bodyLimit} bytes (JOBBERS_BODY_LIMIT)`);

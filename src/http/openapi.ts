@@ -57,6 +57,11 @@ function unavailableRuntime(path = 'runtime'): ManagerRuntime {
   }) as unknown as ManagerRuntime;
 }
 
+/** The file format of the checked-in `openapi.json`: 2-space indent and a final newline. */
+export function formatOpenApiDocument(doc: unknown): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
 /** The document, built in-process without Redis, SQL or telemetry (jobbers_openapi, tests). */
 export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
   // Imported here: app.ts imports this module for registerOpenApi.

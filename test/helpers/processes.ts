@@ -44,7 +44,7 @@ export function spawnCli(cli: string, args: string[], env: Record<string, string
     output: () => out,
     exited,
     kill: (signal = 'SIGTERM') => child.kill(signal),
-    waitForOutput(pattern, timeoutMs = 20_000) {
+    waitForOutput(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const m = out.match(pattern);

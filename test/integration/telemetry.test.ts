@@ -242,7 +242,7 @@ describe('metric export interval', () => {
   it('honours OTEL_METRIC_EXPORT_INTERVAL without any flush', async () => {
     const rx = await startOtlpReceiver();
     try {
-      const arrived = rx.waitFor((r) => r.latestMetric('tasks_processed') !== undefined, 10_000);
+      const arrived = rx.waitFor((r) => r.latestMetric('tasks_processed') !== undefined, 30_000);
       // With the 60 s default nothing would arrive before the kill.
       const run = await runScenario(
         'periodic',
@@ -252,7 +252,8 @@ describe('metric export interval', () => {
         },
       );
       await arrived;
-      expect(run.elapsedMs).toBeLessThan(10_000);
+      // Far below the 60 s default interval, with room for a loaded CI machine.
+      expect(run.elapsedMs).toBeLessThan(30_000);
       expect(points(rx.latestMetric('tasks_processed'), { status: 'completed' })[0]?.value).toBe(1);
     } finally {
       await rx.close();
@@ -298,8 +299,9 @@ describe('no collector', () => {
       const run = await runScenario('unreachable', { ...endpoints(rx.url), OTEL_LOGS_EXPORTER: 'otlp' });
       expect(run.code).toBe(0);
       expect(rx.requestCounts().metrics).toBeGreaterThan(0); // the exports really were attempted
-      expect(run.result.shutdownMs).toBeLessThan(6_000);
-      expect(run.elapsedMs).toBeLessThan(15_000);
+      // The 5 s export deadline bounds shutdown; the slack is for a loaded CI machine.
+      expect(run.result.shutdownMs).toBeLessThan(10_000);
+      expect(run.elapsedMs).toBeLessThan(40_000);
     } finally {
       await rx.close();
     }

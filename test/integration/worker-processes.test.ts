@@ -46,7 +46,7 @@ describe('worker processes', () => {
     await Promise.all([1, 2, 3].map(() => startWorker({ WORKER_ROLE: 'limited', WORKER_CONCURRENT_TASKS: '5' })));
     const n = 24;
     for (let i = 0; i < n; i++) await stack.client.submit(fixtures.measured, { key, ms: 80, i }, { queue: 'capped' });
-    await waitUntil(async () => (await redis().hlen(`${key}:runs`)) === n, 30_000);
+    await waitUntil(async () => (await redis().hlen(`${key}:runs`)) === n, 60_000);
     expect(Number(await redis().get(`${key}:max`))).toBe(2);
     const runs = await redis().hvals(`${key}:runs`);
     expect(runs.every((r) => r === '1')).toBe(true);
@@ -62,7 +62,7 @@ describe('worker processes', () => {
       fixtures.measuredSingle,
       Array.from({ length: n }, (_, i) => ({ key, ms: 60, i })),
     );
-    await waitUntil(async () => (await redis().hlen(`${key}:runs`)) === n, 30_000);
+    await waitUntil(async () => (await redis().hlen(`${key}:runs`)) === n, 60_000);
     expect(Number(await redis().get(`${key}:max`))).toBe(1);
     expect((await stack.rt.store.countByStatus('default')).counts).toMatchObject({ completed: n, submitted: 0 });
   });
@@ -86,7 +86,7 @@ describe('worker processes', () => {
       { queue: 'metered' },
     );
     expect(results.every((r) => r.ok)).toBe(true);
-    await waitUntil(async () => (await redis().hlen(`${key}:runs`)) === n, 30_000);
+    await waitUntil(async () => (await redis().hlen(`${key}:runs`)) === n, 60_000);
     // Start times as Redis recorded them at claim time (the moment the rate limit applies to).
     const { tasks } = await stack.rt.store.listTasks('metered', { status: 'completed', offset: 0, limit: 100 });
     const starts = tasks.map((t) => t.attemptStartedAt as number).sort((a, b) => a - b);
@@ -108,13 +108,14 @@ describe('worker processes', () => {
     await w1.exited;
     expect((await stack.client.getTask(id))?.status).toBe('started');
     await startWorker({ WORKER_LEASE_TIMEOUT: '1' });
-    const t = await stack.client.waitForTask(id, { timeoutMs: 15_000 });
+    const t = await stack.client.waitForTask(id, { timeoutMs: 40_000 });
     expect(t.status).toBe('completed');
     expect(t.starts).toBe(2);
     expect(t.retryAttempt).toBe(1);
     expect(t.errors[0]).toMatchObject({ attempt: 0, type: 'LeaseExpired' });
     expect(await redis().lrange(`${key}:finished`, 0, -1)).toEqual([id]);
-    expect(Date.now() - killedAt).toBeLessThan(10_000);
+    // Bounded by the 1 s lease plus the next claim or recheck (generous for a loaded CI machine).
+    expect(Date.now() - killedAt).toBeLessThan(30_000);
   });
 
   it('SIGKILL mid-task with the stall policy: the task becomes stalled, visibly, and can be resubmitted', async () => {

@@ -116,9 +116,11 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
       },
     },
     async (req) => {
-      const ids = req.body.task_ids.map((id) => id.toUpperCase());
-      const removed = ids.length ? await rt.store.removeDeadLetters([...new Set(ids)]) : 0;
-      return { removed, task_ids: req.body.task_ids };
+      const ids = [...new Set(req.body.task_ids.map((id) => id.toUpperCase()))];
+      // One id per call: RedisTaskStore.removeDeadLetters loses counts when given several ids
+      // (`removed += await …` across concurrent callbacks); see the engine notes in docs/api.md.
+      const counts = await Promise.all(ids.map((id) => rt.store.removeDeadLetters([id])));
+      return { removed: counts.reduce((a, b) => a + b, 0), task_ids: req.body.task_ids };
     },
   );
 

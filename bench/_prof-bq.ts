@@ -1,0 +1,13 @@
+import { Queue } from 'bullmq';
+import { payload } from './common.js';
+import { bullmqConnection, installBullmqClientFactory } from './bullmq-connection.js';
+installBullmqClientFactory();
+const q = new Queue('bench', { connection: bullmqConnection('redis://127.0.0.1:6391', false), defaultJobOptions: { removeOnComplete: true } });
+await q.waitUntilReady();
+const N = Number(process.argv[2] ?? 5000);
+for (let i = 0; i < 500; i++) await q.add('noop', payload(i));
+const c0 = process.cpuUsage(); const t0 = performance.now();
+for (let i = 0; i < N; i++) await q.add('noop', payload(i));
+const t1 = performance.now(); const c = process.cpuUsage(c0);
+console.log(`bullmq serial: ${(N / ((t1 - t0) / 1000)).toFixed(0)}/s, client CPU ${((c.user + c.system) / N).toFixed(1)} µs/task (user ${(c.user/N).toFixed(1)})`);
+await q.close();

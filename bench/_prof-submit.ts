@@ -1,0 +1,12 @@
+import { createClient } from '../src/client.js';
+import { benchNoop } from './tasks-jobbers.js';
+import { payload } from './common.js';
+const client = await createClient({ redisUrl: 'redis://127.0.0.1:6391', sqlPath: 'sqlite:////tmp/bench-dev/config.db', prefix: 'jb', tasks: [benchNoop] });
+await client.runtime.redis.flushall();
+const N = Number(process.argv[2] ?? 5000);
+for (let i = 0; i < 500; i++) await client.submit(benchNoop, payload(i));
+const c0 = process.cpuUsage(); const t0 = performance.now();
+for (let i = 0; i < N; i++) await client.submit(benchNoop, payload(i));
+const t1 = performance.now(); const c = process.cpuUsage(c0);
+console.log(`serial: ${(N / ((t1 - t0) / 1000)).toFixed(0)}/s, client CPU ${((c.user + c.system) / N).toFixed(1)} µs/task (user ${(c.user/N).toFixed(1)})`);
+await client.close();
