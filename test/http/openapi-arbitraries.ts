@@ -140,6 +140,12 @@ function bodyText(doc: Schema, schema: Schema): fc.Arbitrary<string> {
     // Deep nesting as text: JSON.stringify could not even build it.
     { weight: 1, arbitrary: fc.integer({ min: 1000, max: 50_000 }).map((n) => `{"name":"echo_task","parameters":${'['.repeat(n)}${']'.repeat(n)}}`) },
     { weight: 1, arbitrary: fc.integer({ min: 1000, max: 50_000 }).map((n) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .integer({ min: 20, max: 20_000 })
+        .map((n) => `{"name":"echo_task","version":1,"parameters":${'{"a":'.repeat(n)}1${'}'.repeat(n)}}`),
+    },
   );
 }
 
