@@ -34,19 +34,49 @@ function errorEntry(task: ClaimedTask, err: unknown, fallbackType?: string): Att
   return { attempt: task.retryAttempt, at: Date.now(), error: message.slice(0, 4000), ...(type ? { type } : {}) };
 }
 
-/** Resolves when the signal aborts: lets the lifecycle finish even if the handler ignores it. */
-function abortPromise(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
+/**
+ * Aborts an attempt: aborts ctx.signal for the handler and settles the attempt at once, so the
+ * lifecycle finishes even if the handler ignores the signal. The AbortSignal is created only when
+ * the handler reads ctx.signal: creating one costs more (EventTarget set-up) than all the rest of
+ * a no-op task's bookkeeping, and most handlers never look at it.
+ */
+export class AttemptAbort {
+  private controller: AbortController | null = null;
+  private reject: ((reason: unknown) => void) | null = null;
+  aborted = false;
+  reason: unknown = undefined;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+    this.reject?.(reason);
+  }
+
+  /** Settles with `work`, or rejects with the abort reason if that comes first. */
+  race<T>(work: Promise<T>): Promise<T> {
+    if (this.aborted) return Promise.reject(this.reason);
+    return new Promise<T>((resolve, reject) => {
+      this.reject = reject;
+      work.then(resolve, reject);
+    });
+  }
 }
 
 export async function runAttempt(
   task: ClaimedTask,
   def: TaskDefinition | undefined,
   ctx: TaskContext,
-  abort: AbortController,
+  abort: AttemptAbort,
 ): Promise<AttemptOutcome> {
   if (!def) {
     return {
@@ -82,14 +112,11 @@ export async function runAttempt(
     );
   }
   try {
-    const results = await Promise.race([
-      Promise.resolve().then(() => def.handler(params, ctx)),
-      abortPromise(abort.signal),
-    ]);
+    const results = await abort.race(Promise.resolve().then(() => def.handler(params, ctx)));
     return { kind: 'complete', results: results === undefined ? null : results };
   } catch (err) {
     // The abort reason decides, even when the handler threw its own AbortError in response.
-    const reason = abort.signal.aborted ? (abort.signal.reason as unknown) : err;
+    const reason = abort.aborted ? abort.reason : err;
     return decideFailure(task, def, reason);
   } finally {
     if (timer) clearTimeout(timer);

@@ -21,11 +21,13 @@ import { NO_LIMITS, type QueueLimits } from '../domain/queue-config.js';
 import type { ClaimedTask, Completion, TaskStore } from '../ports/task-store.js';
 import { TaskAbortError, type TaskContext, type TaskLogger } from '../tasks/context.js';
 import type { TaskRegistry } from '../tasks/registry.js';
-import { runAttempt, type AttemptOutcome } from './run-attempt.js';
+import { AttemptAbort, runAttempt, type AttemptOutcome } from './run-attempt.js';
 import type { WorkerHooks } from './worker-hooks.js';
 
 const BATCH = 50;
 const MAX_IN_FLIGHT = 3;
+/** While a call is in flight, a further one goes out only with at least this much to carry. */
+const MIN_BATCH = 25;
 
 export interface WorkerQueues {
   /** Queues to consume, re-read on config changes. */
@@ -53,7 +55,7 @@ export interface WorkerOptions {
 
 interface Running {
   task: ClaimedTask;
-  abort: AbortController;
+  abort: AttemptAbort;
   leaseMs: number;
   autoRenew: boolean;
 }
@@ -200,7 +202,11 @@ export class Worker {
   private pump(queue: string, want: number): void {
     const completions = this.pending.get(queue) ?? [];
     if (want === 0 && completions.length === 0) return;
-    if ((this.inFlight.get(queue) ?? 0) >= MAX_IN_FLIGHT) return;
+    const inFlight = this.inFlight.get(queue) ?? 0;
+    if (inFlight >= MAX_IN_FLIGHT) return;
+    // Small batches behind a call in flight cost a round trip each; let them accumulate instead
+    // (the call's return sends whatever is pending).
+    if (inFlight > 0 && completions.length < MIN_BATCH && want < MIN_BATCH) return;
     const batch = completions.splice(0, 200);
     this.inFlight.set(queue, (this.inFlight.get(queue) ?? 0) + 1);
     this.reserved += want;
@@ -273,7 +279,7 @@ export class Worker {
   private start(task: ClaimedTask): void {
     this.claimedTotal++;
     const def = this.opts.registry.get(task.name, task.version);
-    const abort = new AbortController();
+    const abort = new AttemptAbort();
     const heartbeatMs = def?.maxHeartbeatInterval ? def.maxHeartbeatInterval * 1000 : null;
     const r: Running = { task, abort, leaseMs: heartbeatMs ?? this.opts.leaseMs, autoRenew: heartbeatMs === null };
     this.running.set(task.id, r);
@@ -285,7 +291,9 @@ export class Worker {
       version: task.version,
       queue: task.queue,
       attempt: task.retryAttempt,
-      signal: abort.signal,
+      get signal() {
+        return abort.signal;
+      },
       heartbeat: () => this.renew(task.queue, [r]),
       logger: this.opts.logger,
     };

@@ -9,7 +9,8 @@ import { NAME_RE } from '../../src/domain/names.js';
 import { createHttpStack, type HttpStack } from './http-stack.js';
 import { operationsOf, requestFor, type GeneratedRequest } from './openapi-arbitraries.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
+/** FUZZ_RUNS=20000 for a longer local run; the default keeps CI near a quarter of a minute. */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 
 describe('generated requests', () => {
   let s: HttpStack;
@@ -17,7 +18,6 @@ describe('generated requests', () => {
   const acceptedQueues = new Set<string>();
   let acceptedTasks = 0;
   const statuses = new Map<number, number>();
-  const timing = new Map<string, [number, number]>();
 
   beforeAll(async () => {
     s = await createHttpStack();
@@ -57,17 +57,14 @@ describe('generated requests', () => {
         }),
       );
     const anyRequest = fc.oneof(
-      { weight: 12, arbitrary: fc.constantFrom(...ops).chain((op) => requestFor(doc, op)) },
+      // Built once per operation: building arbitraries (regex compilation) is the costly part.
+      { weight: 12, arbitrary: fc.oneof(...ops.map((op) => requestFor(doc, op))) },
       { weight: 1, arbitrary: validSubmit },
     );
 
     await fc.assert(
       fc.asyncProperty(anyRequest, async (req) => {
-        const t0 = performance.now();
         const res = await s.app.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, payload: req.payload });
-        const dt = performance.now() - t0;
-        const e = timing.get(req.operation) ?? [0, 0];
-        timing.set(req.operation, [e[0] + 1, e[1] + dt]);
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         const where = `${req.operation} → ${req.method} ${req.url.slice(0, 200)} ${String(req.payload).slice(0, 200)}`;
         expect(res.statusCode, `${where}\n${res.body.slice(0, 500)}`).toBeLessThan(500);
@@ -78,7 +75,6 @@ describe('generated requests', () => {
       }),
       { numRuns: RUNS, endOnFailure: true },
     );
-    console.log([...timing].sort((a, b) => b[1][1] - a[1][1]).map(([k, [n, t]]) => `${k} n=${n} total=${t.toFixed(0)}ms`).join('\n'));
     // The mix really exercised both sides.
     expect(acceptedTasks).toBeGreaterThan(0);
     expect([...statuses.keys()].filter((c) => c >= 400 && c < 500).length).toBeGreaterThanOrEqual(4);

@@ -102,7 +102,9 @@ local function type_running(base, typ, now)
 end
 
 -- A task of a limited type stopped running: free its slot and release one parked task.
-local function release_type_slot(base, blob, id, now, k_ready, k_wake)
+-- `typed` (optional) is the caller's cached "this queue has type limits" answer.
+local function release_type_slot(base, blob, id, now, k_ready, k_wake, typed)
+  if typed == false then return end
   local typ, lim = type_limit(base, blob)
   if not typ then return end
   redis.call('ZREM', base .. 'tleases:' .. typ, id)

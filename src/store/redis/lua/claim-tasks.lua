@@ -14,6 +14,7 @@ local max_conc, rate_count, rate_period = tonumber(ARGV[4]), tonumber(ARGV[5]), 
 local n_complete = tonumber(ARGV[7])
 local now = now_ms()
 local base = base_of(k_tasks)
+local typed = redis.call('HLEN', base .. 'type-limits') > 0
 
 local codes = {}
 local freed = false
@@ -22,7 +23,7 @@ for i = 0, n_complete - 1 do
   local blob = redis.call('HGET', k_tasks, id)
   local h = read_header(blob)
   if owns(h, owner, starts) then
-    release_type_slot(base, blob, id, now, k_ready, k_wake)
+    release_type_slot(base, blob, id, now, k_ready, k_wake, typed)
     finish(h, S_COMPLETED, now, done_prefix, id)
     redis.call('HSET', k_tasks, id, write_header(h, blob))
     redis.call('ZREM', k_leases, id)
@@ -56,7 +57,6 @@ end
 
 local claimed = {}
 local deadline = now + lease_ms
-local typed = redis.call('HLEN', base .. 'type-limits') > 0
 while avail > 0 do
   local id = redis.call('RPOP', k_ready)
   if not id then break end
