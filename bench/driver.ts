@@ -141,12 +141,22 @@ function handled(workers: WorkerProc[], n: number, timeoutMs: number): Promise<v
   );
 }
 
-/** Polls until Redis records every task as completed; returns the wall time it first did. */
-async function completedAt(producer: Producer, n: number, timeoutMs = 30_000): Promise<number> {
+/**
+ * Polls until Redis records every task as completed; returns the wall time it first did. If that
+ * does not happen, stops the workers and fails with what they ran and what Redis holds.
+ */
+async function completedAt(producer: Producer, n: number, workers: WorkerProc[], timeoutMs = 30_000): Promise<number> {
   const deadline = wall() + timeoutMs;
   for (;;) {
     if (await producer.allCompleted(n)) return wall();
-    if (wall() > deadline) throw new Error(`Redis does not show all ${n} tasks completed after ${timeoutMs} ms`);
+    if (wall() > deadline) {
+      const state = await producer.diagnose().catch((e: Error) => ({ error: e.message }));
+      const outcomes = await Promise.all(workers.map((w) => w.stop().catch(() => null)));
+      const v = outcomes.every((o) => o) ? verify(outcomes as WorkerOutcome[], n) : null;
+      throw new Error(
+        `Redis does not show all ${n} tasks completed ${timeoutMs} ms after the handlers ran; Redis: ${JSON.stringify(state)}; handlers: ${v ? JSON.stringify(v) : 'unknown (a worker did not report)'}`,
+      );
+    }
   }
 }
 
@@ -222,7 +232,7 @@ async function drainAndVerify(producer: Producer, n: number): Promise<Verificati
   const worker = w as WorkerProc;
   worker.send({ type: 'go' });
   await handled([worker], n, 300_000);
-  await completedAt(producer, n);
+  await completedAt(producer, n, [worker]);
   const v = verify([await worker.stop()], n);
   log(`  drained and verified ${n} tasks in ${((wall() - t) / 1000).toFixed(1)} s`);
   return v;
@@ -277,7 +287,7 @@ async function processScenario(producer: Producer, admin: Redis, n: number, proc
   await handled(workers, n, 600_000);
   // Command counts before the completion polling below (whose commands would be counted).
   const c1 = await commandCalls(admin);
-  const t1 = await completedAt(producer, n);
+  const t1 = await completedAt(producer, n, workers);
   const redisCpu = (await redisCpuSeconds(admin)) - redis0;
   const outcomes = await Promise.all(workers.map((w) => w.stop()));
   const verification = verify(outcomes, n);
@@ -319,7 +329,7 @@ async function pickupScenario(producer: Producer, n: number): Promise<Outcome> {
   }
   await Promise.all(pending);
   await handled([worker], total, 60_000);
-  await completedAt(producer, total);
+  await completedAt(producer, total, [worker]);
   const out = await worker.stop();
   const verification = verify([out], total);
   checkVerified(verification);
@@ -377,7 +387,7 @@ async function delayScenario(producer: Producer, n: number, c: DriverConfig): Pr
     await inFlight(64, n, (i) => producer.schedule(i, dues[i] as number));
     const submitMs = wall() - ts;
     await handled([worker], n, 60_000);
-    await completedAt(producer, n);
+    await completedAt(producer, n, [worker]);
     const out = await worker.stop();
     const verification = verify([out], n);
     checkVerified(verification);
@@ -447,7 +457,7 @@ async function opsScenario(producer: Producer, admin: Redis, n: number): Promise
   await sleep(300);
   const c2 = await commandCalls(admin);
   const cpu2 = await redisCpuSeconds(admin);
-  await completedAt(producer, n);
+  await completedAt(producer, n, [worker]);
   const verification = verify([await worker.stop()], n);
   const submit = sumCalls(c0, c1);
   const proc = sumCalls(c1, c2);

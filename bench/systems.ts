@@ -17,6 +17,8 @@ export interface Producer {
   schedule(i: number, due: number): Promise<void>;
   /** True when all `n` tasks are recorded as completed in Redis (not merely handled). */
   allCompleted(n: number): Promise<boolean>;
+  /** Where the tasks are, for a failure message. */
+  diagnose(): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,21 @@ class JobbersProducer implements Producer {
     return (await this.client.runtime.redis.zcard(this.completedKey)) >= n;
   }
 
+  async diagnose(): Promise<Record<string, unknown>> {
+    const k = this.client.runtime.store.keys.queue(JOBBERS_QUEUE);
+    const r = this.client.runtime.redis;
+    const [tasks, ready, leases, delayed, completed, failed, stalled] = await Promise.all([
+      r.hlen(k.tasks),
+      r.llen(k.ready),
+      r.zcard(k.leases),
+      r.zcard(k.delayed),
+      r.zcard(k.done('completed')),
+      r.zcard(k.done('failed')),
+      r.zcard(k.done('stalled')),
+    ]);
+    return { tasks, ready, leasesInclSentinel: leases, delayed, completed, failed, stalled };
+  }
+
   close(): Promise<void> {
     return this.client.close();
   }
@@ -77,6 +94,10 @@ class BullmqProducer implements Producer {
     // removeOnComplete: a completed job is deleted, so "all done" is "nothing left anywhere".
     const counts = await this.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
     return Object.values(counts).every((c) => c === 0);
+  }
+
+  diagnose(): Promise<Record<string, unknown>> {
+    return this.queue.getJobCounts();
   }
 
   close(): Promise<void> {

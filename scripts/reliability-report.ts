@@ -25,6 +25,8 @@ export interface ReliabilityResult {
   figures: Record<string, number | string | boolean | null>;
   tables: Array<{ title: string; columns: string[]; rows: Array<Array<number | string | boolean | null>> }>;
   checks: string[];
+  /** Engine bugs this scenario reproduces: `reproduced` while the test fails, `fixed` once it passes. */
+  bugs?: Array<{ title: string; fix: string; status: 'reproduced' | 'fixed'; evidence: string | null }>;
 }
 
 /** Report order; unknown ids follow alphabetically. */
@@ -98,7 +100,13 @@ export function renderReport(results: ReliabilityResult[]): string {
   out.push(
     table(
       ['Scenario', 'Variant', 'Result', 'Duration', 'Run at (UTC)'],
-      results.map((r) => [`[${r.title}](#${anchor(r.title)})`, r.mode, r.ok ? 'passed' : 'FAILED', seconds(r.durationMs), r.startedAt.replace('T', ' ').slice(0, 19)]),
+      results.map((r) => [
+        `[${r.title}](#${anchor(r.title)})`,
+        r.mode,
+        r.ok ? 'passed' : 'FAILED',
+        seconds(r.durationMs),
+        r.startedAt.replace('T', ' ').slice(0, 19),
+      ]),
     ),
   );
   out.push('');
@@ -110,7 +118,9 @@ export function renderReport(results: ReliabilityResult[]): string {
     out.push('');
     out.push(`**Invariant.** ${r.invariant}`);
     out.push('');
-    out.push(`Variant \`${r.mode}\`, ${r.ok ? 'passed' : '**failed**'} in ${seconds(r.durationMs)} (run at ${r.startedAt}).`);
+    out.push(
+      `Variant \`${r.mode}\`, ${r.ok ? 'passed' : '**failed**'} in ${seconds(r.durationMs)} (run at ${r.startedAt}).`,
+    );
     if (!r.ok && r.error) {
       out.push('');
       out.push(`> Failure: ${cell(r.error)}`);
@@ -118,7 +128,12 @@ export function renderReport(results: ReliabilityResult[]): string {
     out.push('');
     const figures = Object.entries(r.figures);
     if (figures.length) {
-      out.push(table(['Figure', 'Value'], figures.map(([k, v]) => [k, v])));
+      out.push(
+        table(
+          ['Figure', 'Value'],
+          figures.map(([k, v]) => [k, v]),
+        ),
+      );
       out.push('');
     }
     for (const t of r.tables) {
@@ -133,8 +148,33 @@ export function renderReport(results: ReliabilityResult[]): string {
       for (const c of r.checks) out.push(`- ${r.ok ? '[x]' : '[ ]'} ${c}`);
       out.push('');
     }
+    for (const b of r.bugs ?? []) {
+      out.push(
+        `**Engine bug — ${b.status === 'reproduced' ? 'reproduced (its test fails until fixed)' : 'fixed (its test passes)'}:** ${b.title}`,
+      );
+      out.push('');
+      if (b.evidence) out.push(`> ${cell(b.evidence)}`);
+      if (b.evidence) out.push('');
+      out.push(`Fix: ${b.fix}`);
+      out.push('');
+    }
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  const bugs = results.flatMap((r) => (r.bugs ?? []).map((b) => ({ ...b, scenario: r.title })));
+  if (bugs.length) {
+    out.push('## Engine bugs found by the suite');
+    out.push('');
+    out.push(
+      table(
+        ['Bug', 'Scenario', 'Status'],
+        bugs.map((b) => [b.title, b.scenario, b.status === 'reproduced' ? 'open (test fails)' : 'fixed (test passes)']),
+      ),
+    );
+    out.push('');
+  }
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 function anchor(title: string): string {

@@ -27,7 +27,9 @@ function toValidationItems(err: FastifyError): ValidationItem[] {
       .filter((s) => s !== '')
       .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     // Fastify validates an absent body as null: report that as a missing body, not a null one.
-    const missing = /received undefined$/.test(v.message ?? '') || (path.length === 0 && prefix === 'body' && /received null$/.test(v.message ?? ''));
+    const missing =
+      /received undefined$/.test(v.message ?? '') ||
+      (path.length === 0 && prefix === 'body' && /received null$/.test(v.message ?? ''));
     return {
       loc: [prefix, ...path],
       msg: missing ? 'Field required' : (v.message ?? 'Invalid value'),
@@ -69,7 +71,11 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
       switch (err.code) {
         case 'FST_ERR_CTP_INVALID_JSON_BODY':
           return sendError(reply, 422, [
-            { loc: ['body'], msg: 'JSON decode error: the body is not valid JSON (or uses a __proto__ or constructor key)', type: 'json_invalid' },
+            {
+              loc: ['body'],
+              msg: 'JSON decode error: the body is not valid JSON (or uses a __proto__ or constructor key)',
+              type: 'json_invalid',
+            },
           ]);
         case 'FST_ERR_CTP_BODY_TOO_LARGE':
           return sendError(reply, 413, `Request body is larger than ${bodyLimit} bytes (JOBBERS_BODY_LIMIT)`);

@@ -8,5 +8,6 @@ export function toTaskLogger(logger: Logger): TaskLogger {
     warn: (msg, fields) => logger.warn(fields ?? {}, msg),
     error: (msg, fields) => logger.error(fields ?? {}, msg),
     debug: (msg, fields) => logger.debug(fields ?? {}, msg),
+    isDebugEnabled: () => logger.isLevelEnabled('debug'),
   };
 }

@@ -4,6 +4,8 @@ export interface TaskLogger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   debug(msg: string, fields?: Record<string, unknown>): void;
+  /** Lets hot paths skip building debug fields nobody will see. */
+  isDebugEnabled?(): boolean;
 }
 
 export interface TaskContext {

@@ -297,7 +297,19 @@ export class Worker {
       heartbeat: () => this.renew(task.queue, [r]),
       logger: this.opts.logger,
     };
-    const attempt = () => runAttempt(task, def, ctx, abort);
+    const attempt = () => {
+      // Inside the attempt's span, so these lines carry its trace id.
+      if (this.debug)
+        this.opts.logger.debug(`Task ${task.id} started (attempt ${task.retryAttempt + 1}).`, {
+          task_id: task.id,
+          task: task.name,
+          queue: task.queue,
+        });
+      return runAttempt(task, def, ctx, abort).then((outcome) => {
+        this.logOutcome(task, outcome);
+        return outcome;
+      });
+    };
     const wrapped = this.opts.hooks?.wrapAttempt ? this.opts.hooks.wrapAttempt(task, attempt) : attempt();
     void wrapped.then(
       (outcome) => this.settle(r, outcome),
@@ -309,6 +321,34 @@ export class Worker {
           deadLetter: false,
         }),
     );
+  }
+
+  /** One line per state transition (spec §10.3 wording); routine ones at debug level. */
+  private logOutcome(task: ClaimedTask, outcome: AttemptOutcome): void {
+    const log = this.opts.logger;
+    const fields = { task_id: task.id, task: task.name, queue: task.queue, attempt: task.retryAttempt + 1 };
+    if (outcome.kind === 'complete') {
+      if (this.debug) log.debug(`Task ${task.id} completed.`, fields);
+    } else if (outcome.kind === 'retry') {
+      const why = outcome.error ? `: ${outcome.error.error}` : ' (worker shutting down)';
+      if (outcome.runAt === null) log.info(`Task ${task.id} requeued for immediate retry${why}`, fields);
+      else log.info(`Task ${task.id} scheduled for retry at ${new Date(outcome.runAt).toISOString()}${why}`, fields);
+    } else if (outcome.kind === 'finish') {
+      const error = outcome.error?.error ?? '';
+      if (outcome.status === 'dropped')
+        log.error(`Dropping unknown task ${task.name} v${task.version} id=${task.id}.`, fields);
+      else if (outcome.status === 'failed') {
+        log.warn(`Task ${task.id} failed with error: ${error}`, fields);
+        if (outcome.deadLetter) log.info(`Task ${task.id} sent to dead letter queue.`, fields);
+      } else if (outcome.status === 'cancelled') log.info(`Task ${task.id} cancelled.`, fields);
+      else log.warn(`Task ${task.id} stalled: ${error}`, fields);
+    } else {
+      log.warn(`Task ${task.id} lease was lost; another worker owns it now.`, fields);
+    }
+  }
+
+  private get debug(): boolean {
+    return this.opts.logger.isDebugEnabled?.() ?? true;
   }
 
   private async settle(r: Running, outcome: AttemptOutcome): Promise<void> {

@@ -36,16 +36,19 @@ export function distribution(values: number[]): Distribution {
 }
 
 /**
- * Collects one test file's figures. `finish()` marks the run as passed (call it after the last
- * assertion); `save()` (in afterAll) writes the JSON either way, so a failed run shows up as failed
- * in the report instead of leaving stale figures.
+ * Collects one test file's figures. Wrap every test body with `run()`: the file counts as passed
+ * when every wrapped test passed; tests flagged `bug` reproduce an engine bug (they fail until the
+ * engine is fixed) and are reported on their own. `save()` (in afterAll) writes the JSON either
+ * way, so a failed run shows up as failed in the report instead of leaving stale figures.
  */
 export class ResultRecorder {
   private readonly startedAt = Date.now();
   private readonly figures: Record<string, Figure> = {};
   private readonly tables: ReliabilityResult['tables'] = [];
   private readonly checks: string[] = [];
-  private ok = false;
+  private readonly bugs: NonNullable<ReliabilityResult['bugs']> = [];
+  private planned = 0;
+  private passed = 0;
   private error: string | null = null;
 
   constructor(
@@ -77,28 +80,43 @@ export class ResultRecorder {
     this.checks.push(text);
   }
 
-  fail(err: unknown): void {
-    this.error = err instanceof Error ? err.message.slice(0, 500) : String(err).slice(0, 500);
-  }
-
-  finish(): void {
-    this.ok = true;
+  /**
+   * Wraps a test body. With `bug`, the test reproduces an engine bug: its failure is recorded as
+   * "reproduced" (and does not mark the scenario failed), its success as "fixed".
+   */
+  run(body: () => Promise<void>, opts: { bug?: { title: string; fix: string } } = {}): () => Promise<void> {
+    if (!opts.bug) this.planned++;
+    return async () => {
+      try {
+        await body();
+      } catch (err) {
+        const message = err instanceof Error ? err.message.split('\n')[0]!.slice(0, 300) : String(err).slice(0, 300);
+        if (opts.bug)
+          this.bugs.push({ title: opts.bug.title, fix: opts.bug.fix, status: 'reproduced', evidence: message });
+        else this.error ??= message;
+        throw err;
+      }
+      if (opts.bug) this.bugs.push({ title: opts.bug.title, fix: opts.bug.fix, status: 'fixed', evidence: null });
+      else this.passed++;
+    };
   }
 
   save(): void {
+    const ok = this.error === null && this.passed === this.planned && this.planned > 0;
     const result: ReliabilityResult = {
       id: this.id,
       title: this.title,
       invariant: this.invariant,
       mode: MODE,
-      ok: this.ok,
-      error: this.ok ? null : (this.error ?? 'the run stopped before its last assertion'),
+      ok,
+      error: ok ? null : (this.error ?? 'the run stopped before its last assertion'),
       startedAt: new Date(this.startedAt).toISOString(),
       durationMs: Date.now() - this.startedAt,
       environment: { node: process.version, cpus: cpus().length, platform: `${process.platform}-${process.arch}` },
       figures: this.figures,
       tables: this.tables,
       checks: this.checks,
+      bugs: this.bugs,
     };
     mkdirSync(RESULTS_DIR, { recursive: true });
     const file = join(RESULTS_DIR, `${this.id}.json`);

@@ -24,7 +24,11 @@ describe('auth', () => {
   let s: HttpStack;
   let routes: RouteInfo[];
   const send = (r: RouteInfo, token?: string) =>
-    s.call({ method: r.method as 'GET', url: concrete(r.url), headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+    s.call({
+      method: r.method as 'GET',
+      url: concrete(r.url),
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
 
   beforeAll(async () => {
     s = await createHttpStack({ apiToken: FULL, readonlyToken: READONLY });
@@ -36,7 +40,9 @@ describe('auth', () => {
   it('knows the routes (guards against an empty iteration)', () => {
     const mutating = routes.filter((r) => !READS.has(r.method) && r.method !== 'OPTIONS');
     expect(mutating.length).toBeGreaterThanOrEqual(15);
-    expect(routes.filter((r) => r.public).map((r) => r.url)).toEqual(expect.arrayContaining(['/healthz', '/openapi.json']));
+    expect(routes.filter((r) => r.public).map((r) => r.url)).toEqual(
+      expect.arrayContaining(['/healthz', '/openapi.json']),
+    );
     expect(routes.find((r) => r.url === '/task-list')?.public).toBe(false);
   });
 
@@ -44,7 +50,11 @@ describe('auth', () => {
     for (const r of routes.filter((x) => !x.public)) {
       for (const token of [undefined, 'wrong', `${FULL}x`, FULL.slice(0, -1)]) {
         const res = await send(r, token);
-        expect({ route: `${r.method} ${r.url}`, token, status: res.status }).toEqual({ route: `${r.method} ${r.url}`, token, status: 401 });
+        expect({ route: `${r.method} ${r.url}`, token, status: res.status }).toEqual({
+          route: `${r.method} ${r.url}`,
+          token,
+          status: 401,
+        });
         if (r.method !== 'HEAD') expect(typeof res.body.detail).toBe('string');
       }
     }
@@ -64,7 +74,10 @@ describe('auth', () => {
   it('the full token passes auth everywhere', async () => {
     for (const r of routes) {
       const res = await send(r, FULL);
-      expect({ route: `${r.method} ${r.url}`, status: res.status }).not.toEqual({ route: `${r.method} ${r.url}`, status: 401 });
+      expect({ route: `${r.method} ${r.url}`, status: res.status }).not.toEqual({
+        route: `${r.method} ${r.url}`,
+        status: 401,
+      });
       expect(res.status).not.toBe(403);
     }
   });
@@ -76,16 +89,32 @@ describe('auth', () => {
     const data = await s.call({ method: 'GET', url: '/queues' });
     expect(data.status).toBe(401);
     expect(data.res.headers['www-authenticate']).toBe('Bearer');
-    expect((await s.call({ method: 'GET', url: '/queues', headers: { authorization: `Bearer ${READONLY}` } })).body).toEqual({ queues: ['default'] });
-    expect((await s.call({ method: 'GET', url: '/queues', headers: { authorization: `bearer  ${FULL}` } })).status).toBe(200);
-    expect((await s.call({ method: 'GET', url: '/queues', headers: { authorization: `Basic ${FULL}` } })).status).toBe(401);
+    expect(
+      (await s.call({ method: 'GET', url: '/queues', headers: { authorization: `Bearer ${READONLY}` } })).body,
+    ).toEqual({ queues: ['default'] });
+    expect(
+      (await s.call({ method: 'GET', url: '/queues', headers: { authorization: `bearer  ${FULL}` } })).status,
+    ).toBe(200);
+    expect((await s.call({ method: 'GET', url: '/queues', headers: { authorization: `Basic ${FULL}` } })).status).toBe(
+      401,
+    );
   });
 
   it('a mutation with the read-only token changes nothing', async () => {
-    const r = await s.call({ method: 'POST', url: '/queues', payload: { name: 'sneaky' }, headers: { authorization: `Bearer ${READONLY}` } });
+    const r = await s.call({
+      method: 'POST',
+      url: '/queues',
+      payload: { name: 'sneaky' },
+      headers: { authorization: `Bearer ${READONLY}` },
+    });
     expect(r).toMatchObject({ status: 403, body: { detail: expect.stringContaining('read-only token') } });
     expect(await s.rt.config.getQueue('sneaky')).toBeNull();
-    const ok = await s.call({ method: 'POST', url: '/queues', payload: { name: 'allowed' }, headers: { authorization: `Bearer ${FULL}` } });
+    const ok = await s.call({
+      method: 'POST',
+      url: '/queues',
+      payload: { name: 'allowed' },
+      headers: { authorization: `Bearer ${FULL}` },
+    });
     expect(ok.status).toBe(201);
   });
 });

@@ -55,7 +55,11 @@ describe('cancellation', () => {
       payload: { task: { name: 'echo_task', version: 1 }, run_at: new Date(Date.now() + 3_600_000).toISOString() },
     });
     const id = r.body.task.id;
-    const c = await s.call({ method: 'POST', url: `/task/${id}/cancel`, headers: { 'content-type': 'application/json' } });
+    const c = await s.call({
+      method: 'POST',
+      url: `/task/${id}/cancel`,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(c.status).toBe(200);
     expect(c.body.task.status).toBe('cancelled');
     expect(await status(id)).toBe('cancelled');
@@ -76,7 +80,10 @@ describe('cancellation', () => {
     const id = (await submit(s, { name: 'echo_task', version: 1 })).body.task.id;
     await s.client.waitForTask(id);
     const before = (await cancellationsRequested()).reduce((n, p) => n + p.value, 0);
-    expect(await cancel(id)).toMatchObject({ status: 409, body: { detail: "Task has status 'completed' and cannot be cancelled." } });
+    expect(await cancel(id)).toMatchObject({
+      status: 409,
+      body: { detail: "Task has status 'completed' and cannot be cancelled." },
+    });
     expect(await cancel(newTaskId())).toMatchObject({ status: 404, body: { detail: 'Task not found' } });
     const bad = await cancel('01ARZ3NDEKTSV4RRFFQ69G5FA%3A');
     expect(bad.status).toBe(422);

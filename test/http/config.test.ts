@@ -16,7 +16,12 @@ describe('queue and role configuration', () => {
   describe('queues', () => {
     it('creates (201), lists, reads and refuses a duplicate (409)', async () => {
       const v0 = await configVersion();
-      const created = await call('POST', '/queues', { name: 'emails', rate_numerator: 5, rate_denominator: 1, rate_period: 'minute' });
+      const created = await call('POST', '/queues', {
+        name: 'emails',
+        rate_numerator: 5,
+        rate_denominator: 1,
+        rate_period: 'minute',
+      });
       expect(created.status).toBe(201);
       expect(created.body).toEqual({
         message: 'Queue created successfully',
@@ -24,7 +29,10 @@ describe('queue and role configuration', () => {
       });
       expect(await configVersion()).toBeGreaterThan(v0);
       expect((await call('GET', '/queues')).body).toEqual({ queues: ['default', 'emails'] });
-      expect((await call('GET', '/queues/emails/config')).body.queue).toMatchObject({ name: 'emails', rate_period: 'minute' });
+      expect((await call('GET', '/queues/emails/config')).body.queue).toMatchObject({
+        name: 'emails',
+        rate_period: 'minute',
+      });
       const dup = await call('POST', '/queues', { name: 'emails' });
       expect(dup).toMatchObject({ status: 409, body: { detail: "Queue 'emails' already exists." } });
     });
@@ -44,20 +52,35 @@ describe('queue and role configuration', () => {
       expect(put.status).toBe(200);
       expect(put.body).toEqual({
         message: 'Queue updated successfully',
-        queue: { name: 'reports', max_concurrent: null, rate_numerator: null, rate_denominator: null, rate_period: null },
+        queue: {
+          name: 'reports',
+          max_concurrent: null,
+          rate_numerator: null,
+          rate_denominator: null,
+          rate_period: null,
+        },
       });
       expect((await call('PUT', '/queues/reports', { max_concurrent: 3 })).body.queue.max_concurrent).toBe(3);
       expect((await call('GET', '/queues/reports/config')).body.queue.max_concurrent).toBe(3);
       expect((await call('GET', '/queues/ignored/config')).status).toBe(404);
       const v0 = await configVersion();
-      expect(await call('DELETE', '/queues/reports')).toMatchObject({ status: 200, body: { message: "Queue 'reports' deleted successfully." } });
+      expect(await call('DELETE', '/queues/reports')).toMatchObject({
+        status: 200,
+        body: { message: "Queue 'reports' deleted successfully." },
+      });
       expect(await configVersion()).toBeGreaterThan(v0);
-      expect(await call('DELETE', '/queues/reports')).toMatchObject({ status: 404, body: { detail: "Queue 'reports' not found." } });
-      expect(await call('GET', '/queues/reports/config')).toMatchObject({ status: 404, body: { detail: "Queue 'reports' not found." } });
+      expect(await call('DELETE', '/queues/reports')).toMatchObject({
+        status: 404,
+        body: { detail: "Queue 'reports' not found." },
+      });
+      expect(await call('GET', '/queues/reports/config')).toMatchObject({
+        status: 404,
+        body: { detail: "Queue 'reports' not found." },
+      });
       expect((await call('PUT', '/queues/a%7Bb%7D', {})).status).toBe(422);
     });
 
-    it('GET/POST /queues/{role} read and replace a role\'s queues', async () => {
+    it("GET/POST /queues/{role} read and replace a role's queues", async () => {
       expect((await call('GET', '/queues/default')).body).toEqual({ queues: ['default'] });
       expect((await call('GET', '/queues/nobody')).body).toEqual({ queues: [] });
       const set = await call('POST', '/queues/mailers', ['emails', 'default', 'emails']);
@@ -75,7 +98,8 @@ describe('queue and role configuration', () => {
       expect(worker.describe().queues).toEqual([]);
       await call('POST', '/queues/watchers', ['emails']);
       const deadline = Date.now() + 1500;
-      while (worker.describe().queues.join() !== 'emails' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (worker.describe().queues.join() !== 'emails' && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       expect(worker.describe().queues).toEqual(['emails']);
       // Stopped now: a later config change must not reach a worker whose stores are closing.
       await worker.stop();
@@ -86,10 +110,16 @@ describe('queue and role configuration', () => {
   describe('roles', () => {
     it('creates (201), reads, lists, and refuses an existing role even without queues (409)', async () => {
       const created = await call('POST', '/roles', { name: 'etl', queues: ['emails', 'default'] });
-      expect(created).toMatchObject({ status: 201, body: { message: 'Role created successfully', role: 'etl', queues: ['default', 'emails'] } });
+      expect(created).toMatchObject({
+        status: 201,
+        body: { message: 'Role created successfully', role: 'etl', queues: ['default', 'emails'] },
+      });
       expect((await call('GET', '/roles/etl')).body).toEqual({ role: 'etl', queues: ['default', 'emails'] });
       expect((await call('GET', '/roles')).body.roles).toEqual(expect.arrayContaining(['default', 'etl']));
-      expect(await call('POST', '/roles', { name: 'etl' })).toMatchObject({ status: 409, body: { detail: "Role 'etl' already exists." } });
+      expect(await call('POST', '/roles', { name: 'etl' })).toMatchObject({
+        status: 409,
+        body: { detail: "Role 'etl' already exists." },
+      });
       expect((await call('POST', '/roles', { name: 'empty' })).status).toBe(201);
       expect(await call('POST', '/roles', { name: 'empty', queues: ['default'] })).toMatchObject({ status: 409 });
       expect((await call('GET', '/roles/empty')).body.queues).toEqual([]);
@@ -107,12 +137,21 @@ describe('queue and role configuration', () => {
 
     it('PUT replaces queues of an existing role (404 otherwise); DELETE keeps the queues', async () => {
       const put = await call('PUT', '/roles/etl', ['emails']);
-      expect(put).toMatchObject({ status: 200, body: { message: 'Role updated successfully', role: 'etl', queues: ['emails'] } });
+      expect(put).toMatchObject({
+        status: 200,
+        body: { message: 'Role updated successfully', role: 'etl', queues: ['emails'] },
+      });
       expect((await call('GET', '/roles/etl')).body.queues).toEqual(['emails']);
-      expect(await call('PUT', '/roles/nobody', ['emails'])).toMatchObject({ status: 404, body: { detail: "Role 'nobody' not found." } });
+      expect(await call('PUT', '/roles/nobody', ['emails'])).toMatchObject({
+        status: 404,
+        body: { detail: "Role 'nobody' not found." },
+      });
       expect((await call('GET', '/roles/nobody')).status).toBe(404);
       expect((await call('PUT', '/roles/etl', ['ghost'])).status).toBe(400);
-      expect(await call('DELETE', '/roles/etl')).toMatchObject({ status: 200, body: { message: "Role 'etl' deleted successfully." } });
+      expect(await call('DELETE', '/roles/etl')).toMatchObject({
+        status: 200,
+        body: { message: "Role 'etl' deleted successfully." },
+      });
       expect(await call('DELETE', '/roles/etl')).toMatchObject({ status: 404 });
       expect((await call('GET', '/queues')).body.queues).toContain('emails');
     });

@@ -37,8 +37,18 @@ describe('dead-letter queue', () => {
     const all = await get('/dead-letter-queue');
     expect(all.status).toBe(200);
     expect(ids(all.body)).toEqual([failed.c, failed.b, failed.a]);
-    expect(all.body.tasks[0]).toMatchObject({ queue: 'other', status: 'failed', version: 1, last_error: 'always fails', retry_attempt: 2 });
-    expect(ids((await get('/dead-letter-queue?task_name=always_fail_task&limit=10')).body)).toEqual([failed.c, failed.b, failed.a]);
+    expect(all.body.tasks[0]).toMatchObject({
+      queue: 'other',
+      status: 'failed',
+      version: 1,
+      last_error: 'always fails',
+      retry_attempt: 2,
+    });
+    expect(ids((await get('/dead-letter-queue?task_name=always_fail_task&limit=10')).body)).toEqual([
+      failed.c,
+      failed.b,
+      failed.a,
+    ]);
     expect(ids((await get('/dead-letter-queue?queue=default')).body)).toEqual([failed.b, failed.a]);
     expect(ids((await get('/dead-letter-queue?limit=1')).body)).toEqual([failed.c]);
     expect(ids((await get('/dead-letter-queue?task_name=always_fail_task&task_version=2')).body)).toEqual([]);
@@ -54,7 +64,12 @@ describe('dead-letter queue', () => {
     expect(r.body.task_id).toBe(failed.a.toLowerCase());
     expect(r.body.history.map((h: { attempt: number }) => h.attempt)).toEqual([0, 1, 2]);
     for (const h of r.body.history) {
-      expect(h).toEqual({ attempt: expect.any(Number), timestamp: expect.stringMatching(ISO), error: 'always fails', type: 'CustomError' });
+      expect(h).toEqual({
+        attempt: expect.any(Number),
+        timestamp: expect.stringMatching(ISO),
+        error: 'always fails',
+        type: 'CustomError',
+      });
     }
     const times = r.body.history.map((h: { timestamp: string }) => Date.parse(h.timestamp));
     expect(times).toEqual([...times].sort((x, y) => x - y));
@@ -64,12 +79,23 @@ describe('dead-letter queue', () => {
   });
 
   it('POST …/resubmit needs ids or a filter', async () => {
-    const r = await s.call({ method: 'POST', url: '/dead-letter-queue/resubmit', payload: { reset_retry_count: true } });
-    expect(r).toMatchObject({ status: 400, body: { detail: 'Provide task_ids or at least one of: queue, task_name, task_version.' } });
+    const r = await s.call({
+      method: 'POST',
+      url: '/dead-letter-queue/resubmit',
+      payload: { reset_retry_count: true },
+    });
+    expect(r).toMatchObject({
+      status: 400,
+      body: { detail: 'Provide task_ids or at least one of: queue, task_name, task_version.' },
+    });
     const none = await s.call({ method: 'POST', url: '/dead-letter-queue/resubmit', payload: { task_ids: [] } });
     expect(none.body).toEqual({ resubmitted: 0, tasks: [] });
-    expect((await s.call({ method: 'POST', url: '/dead-letter-queue/resubmit', payload: { task_ids: ['x'] } })).status).toBe(422);
-    expect((await s.call({ method: 'POST', url: '/dead-letter-queue/resubmit', payload: { queue: 'a b' } })).status).toBe(422);
+    expect(
+      (await s.call({ method: 'POST', url: '/dead-letter-queue/resubmit', payload: { task_ids: ['x'] } })).status,
+    ).toBe(422);
+    expect(
+      (await s.call({ method: 'POST', url: '/dead-letter-queue/resubmit', payload: { queue: 'a b' } })).status,
+    ).toBe(422);
   });
 
   it('POST …/resubmit by ids takes only tasks that are in the dead-letter queue', async () => {
@@ -88,14 +114,25 @@ describe('dead-letter queue', () => {
   });
 
   it('POST …/resubmit by filter', async () => {
-    const r = await s.call({ method: 'POST', url: '/dead-letter-queue/resubmit', payload: { queue: 'other', reset_retry_count: false } });
+    const r = await s.call({
+      method: 'POST',
+      url: '/dead-letter-queue/resubmit',
+      payload: { queue: 'other', reset_retry_count: false },
+    });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ resubmitted: 1, tasks: [{ id: failed.c, queue: 'other', status: 'submitted', retry_attempt: 2 }] });
+    expect(r.body).toMatchObject({
+      resubmitted: 1,
+      tasks: [{ id: failed.c, queue: 'other', status: 'submitted', retry_attempt: 2 }],
+    });
     expect(ids((await get('/dead-letter-queue?queue=other')).body)).toEqual([]);
   });
 
   it('DELETE reports the entries actually removed and keeps the task records', async () => {
-    const r = await s.call({ method: 'DELETE', url: '/dead-letter-queue', payload: { task_ids: [failed.b, failed.b, newTaskId(), completed] } });
+    const r = await s.call({
+      method: 'DELETE',
+      url: '/dead-letter-queue',
+      payload: { task_ids: [failed.b, failed.b, newTaskId(), completed] },
+    });
     expect(r.status).toBe(200);
     expect(r.body.removed).toBe(1);
     expect(r.body.task_ids).toHaveLength(4);
@@ -103,7 +140,9 @@ describe('dead-letter queue', () => {
     expect((await get(`/tasks/${failed.b}`)).body.status).toBe('failed');
     const again = await s.call({ method: 'DELETE', url: '/dead-letter-queue', payload: { task_ids: [failed.b] } });
     expect(again.body.removed).toBe(0);
-    expect((await s.call({ method: 'DELETE', url: '/dead-letter-queue', payload: { task_ids: ['nope'] } })).status).toBe(422);
+    expect(
+      (await s.call({ method: 'DELETE', url: '/dead-letter-queue', payload: { task_ids: ['nope'] } })).status,
+    ).toBe(422);
     expect((await s.call({ method: 'DELETE', url: '/dead-letter-queue' })).status).toBe(422);
   });
 });

@@ -17,22 +17,48 @@ describe('error model', () => {
 
   it('answers 404 {"detail":"Not Found"} for unknown routes and methods', async () => {
     expect(await s.call({ method: 'GET', url: '/nope' })).toMatchObject({ status: 404, body: { detail: 'Not Found' } });
-    expect(await s.call({ method: 'PATCH', url: '/queues' })).toMatchObject({ status: 404, body: { detail: 'Not Found' } });
+    expect(await s.call({ method: 'PATCH', url: '/queues' })).toMatchObject({
+      status: 404,
+      body: { detail: 'Not Found' },
+    });
     expect(await s.call({ method: 'GET', url: '/apis/queues' })).toMatchObject({ status: 404 });
   });
 
   it('answers 422 json_invalid for malformed JSON and for prototype-poisoning keys', async () => {
     for (const payload of ['{"name": "echo_task",', '{"__proto__": {"x": 1}, "name": "echo_task"}', 'nul']) {
-      const r = await s.call({ method: 'POST', url: '/submit-task', headers: { 'content-type': 'application/json' }, payload });
+      const r = await s.call({
+        method: 'POST',
+        url: '/submit-task',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
       expect(r.status).toBe(422);
-      expect(r.body.detail).toEqual([{ loc: ['body'], msg: 'JSON decode error: the body is not valid JSON (or uses a __proto__ or constructor key)', type: 'json_invalid' }]);
+      expect(r.body.detail).toEqual([
+        {
+          loc: ['body'],
+          msg: 'JSON decode error: the body is not valid JSON (or uses a __proto__ or constructor key)',
+          type: 'json_invalid',
+        },
+      ]);
     }
   });
 
   it('answers 413 for a body above JOBBERS_BODY_LIMIT and 415 for a non-JSON body', async () => {
-    const big = await s.call({ method: 'POST', url: '/submit-task', payload: { name: 'echo_task', parameters: { value: 'x'.repeat(4096) } } });
-    expect(big).toMatchObject({ status: 413, body: { detail: 'Request body is larger than 2048 bytes (JOBBERS_BODY_LIMIT)' } });
-    const form = await s.call({ method: 'POST', url: '/submit-task', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=echo_task' });
+    const big = await s.call({
+      method: 'POST',
+      url: '/submit-task',
+      payload: { name: 'echo_task', parameters: { value: 'x'.repeat(4096) } },
+    });
+    expect(big).toMatchObject({
+      status: 413,
+      body: { detail: 'Request body is larger than 2048 bytes (JOBBERS_BODY_LIMIT)' },
+    });
+    const form = await s.call({
+      method: 'POST',
+      url: '/submit-task',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'name=echo_task',
+    });
     expect(form.status).toBe(415);
     expect(form.body.detail).toContain('send application/json');
   });
@@ -52,7 +78,9 @@ describe('error model', () => {
     expect((await s.call({ method: 'GET', url: '/api/queues' })).body).toEqual({ queues: ['default'] });
     const sub = await s.call({ method: 'POST', url: '/api/submit-task', payload: { name: 'echo_task', version: 1 } });
     expect(sub.status).toBe(200);
-    expect((await s.call({ method: 'GET', url: `/api/task-status/${sub.body.task.id}` })).body.id).toBe(sub.body.task.id);
+    expect((await s.call({ method: 'GET', url: `/api/task-status/${sub.body.task.id}` })).body.id).toBe(
+      sub.body.task.id,
+    );
     expect((await s.call({ method: 'GET', url: '/api/task-list' })).body.detail[0].loc).toEqual(['query', 'queue']);
   });
 
@@ -110,10 +138,18 @@ describe('CORS', () => {
     expect(pre.status).toBe(204);
     expect(pre.res.headers['access-control-allow-origin']).toBe('https://ui.example');
     expect(pre.res.headers['access-control-allow-headers']).toContain('Authorization');
-    const get = await s.call({ method: 'GET', url: '/queues', headers: { origin: 'https://ui.example', authorization: 'Bearer tok' } });
+    const get = await s.call({
+      method: 'GET',
+      url: '/queues',
+      headers: { origin: 'https://ui.example', authorization: 'Bearer tok' },
+    });
     expect(get.status).toBe(200);
     expect(get.res.headers['access-control-allow-origin']).toBe('https://ui.example');
-    const other = await s.call({ method: 'GET', url: '/queues', headers: { origin: 'https://evil.example', authorization: 'Bearer tok' } });
+    const other = await s.call({
+      method: 'GET',
+      url: '/queues',
+      headers: { origin: 'https://evil.example', authorization: 'Bearer tok' },
+    });
     expect(other.res.headers['access-control-allow-origin']).toBeUndefined();
     const otherPre = await s.call({
       method: 'OPTIONS',

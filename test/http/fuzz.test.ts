@@ -47,15 +47,13 @@ describe('generated requests', () => {
     // Valid submissions mixed in, so accepted tasks (and their keys) exist to tell apart.
     const validSubmit = fc
       .record({ value: fc.string({ maxLength: 30 }), queue: fc.constantFrom(undefined, 'default') })
-      .map(
-        ({ value, queue }): GeneratedRequest => ({
-          method: 'POST',
-          url: '/submit-task',
-          headers: { 'content-type': 'application/json' },
-          payload: JSON.stringify({ name: 'echo_task', version: 1, queue, parameters: { value } }),
-          operation: 'POST /submit-task',
-        }),
-      );
+      .map(({ value, queue }): GeneratedRequest => ({
+        method: 'POST',
+        url: '/submit-task',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ name: 'echo_task', version: 1, queue, parameters: { value } }),
+        operation: 'POST /submit-task',
+      }));
     const anyRequest = fc.oneof(
       // Built once per operation: building arbitraries (regex compilation) is the costly part.
       { weight: 12, arbitrary: fc.oneof(...ops.map((op) => requestFor(doc, op))) },
@@ -64,7 +62,12 @@ describe('generated requests', () => {
 
     await fc.assert(
       fc.asyncProperty(anyRequest, async (req) => {
-        const res = await s.app.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, payload: req.payload });
+        const res = await s.app.inject({
+          method: req.method as 'GET',
+          url: req.url,
+          headers: req.headers,
+          payload: req.payload,
+        });
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         const where = `${req.operation} → ${req.method} ${req.url.slice(0, 200)} ${String(req.payload).slice(0, 200)}`;
         expect(res.statusCode, `${where}\n${res.body.slice(0, 500)}`).toBeLessThan(500);

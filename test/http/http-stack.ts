@@ -16,7 +16,10 @@ export interface HttpStack extends Stack {
   call(opts: InjectOptions): Promise<{ status: number; body: any; res: LightMyRequestResponse }>;
 }
 
-export async function createHttpStack(settings: Partial<AppDeps['settings']> = {}, logger?: AppDeps['logger']): Promise<HttpStack> {
+export async function createHttpStack(
+  settings: Partial<AppDeps['settings']> = {},
+  logger?: AppDeps['logger'],
+): Promise<HttpStack> {
   const stack = await createStack(exampleTasks);
   const app = await buildApp({
     runtime: stack.rt,

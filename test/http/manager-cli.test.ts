@@ -61,7 +61,11 @@ describe('jobbers_manager CLI', () => {
     exited = new Promise((r) => child.on('exit', (code) => r(code)));
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    await waitUntil(() => /Manager listening on http:\/\/127\.0\.0\.1:(\d+)/.test(output) || child.exitCode !== null, 30_000, 50);
+    await waitUntil(
+      () => /Manager listening on http:\/\/127\.0\.0\.1:(\d+)/.test(output) || child.exitCode !== null,
+      30_000,
+      50,
+    );
     const match = /Manager listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
     if (!match) throw new Error(`manager did not start:\n${output}`);
     port = Number(match[1]);
@@ -77,7 +81,10 @@ describe('jobbers_manager CLI', () => {
       `curl -X POST http://localhost:8000/submit-task -H 'Content-Type: application/json' -d '{"name":"echo_task","version":1,"parameters":{"value":"hi"}}'`,
       port,
     );
-    expect(submitted).toMatchObject({ message: 'Task submitted successfully', task: { name: 'echo_task', version: 1, queue: 'default', status: 'submitted', parameters: { value: 'hi' } } });
+    expect(submitted).toMatchObject({
+      message: 'Task submitted successfully',
+      task: { name: 'echo_task', version: 1, queue: 'default', status: 'submitted', parameters: { value: 'hi' } },
+    });
     const id = submitted.task.id as string;
 
     // No worker yet: the task waits in the queue.
@@ -87,7 +94,7 @@ describe('jobbers_manager CLI', () => {
     expect(await run('curl http://localhost:8000/active-tasks', port)).toEqual({ tasks: [] });
 
     const runAt = new Date(Date.now() + 3_600_000).toISOString();
-    const scheduled = await (
+    const scheduled: any = await (
       await fetch(`http://127.0.0.1:${port}/schedule-task`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -95,7 +102,9 @@ describe('jobbers_manager CLI', () => {
       })
     ).json();
     const sched = await run('curl http://localhost:8000/scheduled-tasks?queue=default', port);
-    expect(sched.tasks).toEqual([expect.objectContaining({ id: scheduled.task.id, status: 'scheduled', scheduled_at: runAt })]);
+    expect(sched.tasks).toEqual([
+      expect.objectContaining({ id: scheduled.task.id, status: 'scheduled', scheduled_at: runAt }),
+    ]);
 
     await stack.startWorker(exampleTasks);
     await stack.client.waitForTask(id);
@@ -107,11 +116,18 @@ describe('jobbers_manager CLI', () => {
     expect((await stack.client.waitForTask(failedId)).status).toBe('failed');
 
     const dlq = await run(`curl "http://localhost:8000/dead-letter-queue?task_name=always_fail_task&limit=10"`, port);
-    expect(dlq.tasks).toEqual([expect.objectContaining({ id: failedId, status: 'failed', queue: 'default', last_error: 'always fails' })]);
+    expect(dlq.tasks).toEqual([
+      expect.objectContaining({ id: failedId, status: 'failed', queue: 'default', last_error: 'always fails' }),
+    ]);
     const history = await run(`curl http://localhost:8000/dead-letter-queue/${failedId}/history`, port);
     expect(history.task_id).toBe(failedId);
     expect(history.history).toHaveLength(3);
-    expect(history.history[2]).toEqual({ attempt: 2, timestamp: expect.stringMatching(/Z$/), error: 'always fails', type: 'CustomError' });
+    expect(history.history[2]).toEqual({
+      attempt: 2,
+      timestamp: expect.stringMatching(/Z$/),
+      error: 'always fails',
+      type: 'CustomError',
+    });
   });
 
   it('stops gracefully on SIGTERM', async () => {

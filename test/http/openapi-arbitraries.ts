@@ -42,8 +42,40 @@ export function operationsOf(doc: Schema): Operation[] {
   return ops;
 }
 
-const KEY_CHARS = ['*', '?', '[', ']', '{', '}', ':', '{a}', 'q:1', 'a*b', '{default}', 'default:tasks', '\\', '/', '..'];
-const WEIRD = ['', ' ', '\u0000', '\n', '\r\n', '\t', '\u202e', '\ufeff', 'é', '😀', '%00', "'; DROP TABLE queues; --", '<script>', '__proto__', 'constructor'];
+const KEY_CHARS = [
+  '*',
+  '?',
+  '[',
+  ']',
+  '{',
+  '}',
+  ':',
+  '{a}',
+  'q:1',
+  'a*b',
+  '{default}',
+  'default:tasks',
+  '\\',
+  '/',
+  '..',
+];
+const WEIRD = [
+  '',
+  ' ',
+  '\u0000',
+  '\n',
+  '\r\n',
+  '\t',
+  '\u202e',
+  '\ufeff',
+  'é',
+  '😀',
+  '%00',
+  "'; DROP TABLE queues; --",
+  '<script>',
+  '__proto__',
+  'constructor',
+];
 
 /** Strings a careless server would choke on. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
@@ -51,10 +83,17 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.constantFrom(...KEY_CHARS, ...WEIRD),
-  fc.tuple(fc.constantFrom('default', 'echo_task', 'q'), fc.constantFrom(...KEY_CHARS, ...WEIRD)).map(([a, b]) => a + b),
+  fc
+    .tuple(fc.constantFrom('default', 'echo_task', 'q'), fc.constantFrom(...KEY_CHARS, ...WEIRD))
+    .map(([a, b]) => a + b),
   // Malformed ULIDs: wrong length, excluded letters, first character above 7.
   fc.stringMatching(/^[0-9A-Z]{20,30}$/),
-  fc.constantFrom('81ARZ3NDEKTSV4RRFFQ69G5FAV', '01ARZ3NDEKTSV4RRFFQ69G5FAU', '01ARZ3NDEKTSV4RRFFQ69G5FA', '01arz3ndektsv4rrffq69g5fav0'),
+  fc.constantFrom(
+    '81ARZ3NDEKTSV4RRFFQ69G5FAV',
+    '01ARZ3NDEKTSV4RRFFQ69G5FAU',
+    '01ARZ3NDEKTSV4RRFFQ69G5FA',
+    '01arz3ndektsv4rrffq69g5fav0',
+  ),
   fc.integer({ min: 1, max: 20_000 }).map((n) => 'x'.repeat(n)),
 );
 
@@ -104,7 +143,8 @@ export function plausible(doc: Schema, raw: Schema, depth = 0): fc.Arbitrary<unk
       return depth > 3 ? fc.constant([]) : fc.array(plausible(doc, schema.items ?? {}, depth + 1), { maxLength: 4 });
     case 'object': {
       const props = Object.entries((schema.properties ?? {}) as Record<string, Schema>);
-      if (props.length === 0) return fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
+      if (props.length === 0)
+        return fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
       const model = Object.fromEntries(props.map(([k, s]) => [k, plausible(doc, s, depth + 1)]));
       return fc.record(model, { requiredKeys: (schema.required ?? []) as string[] });
     }
@@ -118,15 +158,29 @@ export function malformed(doc: Schema, raw: Schema, depth = 0): fc.Arbitrary<unk
   const schema = resolve(doc, raw);
   if (schema.type === 'object' && schema.properties && depth < 3) {
     const props = Object.entries(schema.properties as Record<string, Schema>);
-    const model = Object.fromEntries(props.map(([k, s]) => [k, fc.oneof(plausible(doc, s), malformed(doc, s, depth + 1))]));
-    const stray = fc.dictionary(fc.constantFrom('status', 'results', 'errors', 'retry_attempt', 'completed_at', '__proto__', 'x'), hostileValue, { maxKeys: 3 });
+    const model = Object.fromEntries(
+      props.map(([k, s]) => [k, fc.oneof(plausible(doc, s), malformed(doc, s, depth + 1))]),
+    );
+    const stray = fc.dictionary(
+      fc.constantFrom('status', 'results', 'errors', 'retry_attempt', 'completed_at', '__proto__', 'x'),
+      hostileValue,
+      { maxKeys: 3 },
+    );
     return fc.oneof(
-      { weight: 3, arbitrary: fc.tuple(fc.record(model, { requiredKeys: [] }), stray).map(([a, b]) => ({ ...b, ...a })) },
+      {
+        weight: 3,
+        arbitrary: fc.tuple(fc.record(model, { requiredKeys: [] }), stray).map(([a, b]) => ({ ...b, ...a })),
+      },
       { weight: 1, arbitrary: hostileValue },
     );
   }
   if (schema.type === 'array' && depth < 3) {
-    return fc.oneof(fc.array(fc.oneof(plausible(doc, schema.items ?? {}), malformed(doc, schema.items ?? {}, depth + 1)), { maxLength: 6 }), hostileValue);
+    return fc.oneof(
+      fc.array(fc.oneof(plausible(doc, schema.items ?? {}), malformed(doc, schema.items ?? {}, depth + 1)), {
+        maxLength: 6,
+      }),
+      hostileValue,
+    );
   }
   return hostileValue;
 }
@@ -134,12 +188,33 @@ export function malformed(doc: Schema, raw: Schema, depth = 0): fc.Arbitrary<unk
 /** Body text: JSON of a (mostly malformed) value, or text that is not JSON at all. */
 function bodyText(doc: Schema, schema: Schema): fc.Arbitrary<string> {
   return fc.oneof(
-    { weight: 4, arbitrary: fc.oneof(plausible(doc, schema), malformed(doc, schema)).map((v) => JSON.stringify(v) ?? 'null') },
+    {
+      weight: 4,
+      arbitrary: fc.oneof(plausible(doc, schema), malformed(doc, schema)).map((v) => JSON.stringify(v) ?? 'null'),
+    },
     { weight: 1, arbitrary: hostileString },
-    { weight: 1, arbitrary: fc.constantFrom('{', '{"name":', '[1,2', 'nul', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"x":1}}}') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '{',
+        '{"name":',
+        '[1,2',
+        'nul',
+        '{"__proto__":{"polluted":1}}',
+        '{"constructor":{"prototype":{"x":1}}}',
+      ),
+    },
     // Deep nesting as text: JSON.stringify could not even build it.
-    { weight: 1, arbitrary: fc.integer({ min: 1000, max: 50_000 }).map((n) => `{"name":"echo_task","parameters":${'['.repeat(n)}${']'.repeat(n)}}`) },
-    { weight: 1, arbitrary: fc.integer({ min: 1000, max: 50_000 }).map((n) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .integer({ min: 1000, max: 50_000 })
+        .map((n) => `{"name":"echo_task","parameters":${'['.repeat(n)}${']'.repeat(n)}}`),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.integer({ min: 1000, max: 50_000 }).map((n) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`),
+    },
     {
       weight: 1,
       arbitrary: fc
@@ -150,14 +225,19 @@ function bodyText(doc: Schema, schema: Schema): fc.Arbitrary<string> {
 }
 
 export function requestFor(doc: Schema, op: Operation): fc.Arbitrary<GeneratedRequest> {
-  const pathValue = (s: Schema) => fc.oneof({ weight: 2, arbitrary: plausible(doc, s).map(String) }, { weight: 3, arbitrary: hostileString });
+  const pathValue = (s: Schema) =>
+    fc.oneof({ weight: 2, arbitrary: plausible(doc, s).map(String) }, { weight: 3, arbitrary: hostileString });
   const pathArb = fc.tuple(...op.pathParams.map((p) => pathValue(p.schema))).map((values) => {
     let path = op.path;
     op.pathParams.forEach((p, i) => (path = path.replace(`{${p.name}}`, encodeURIComponent(values[i] as string))));
     return path;
   });
   const queryArb = fc
-    .tuple(...op.queryParams.map((p) => fc.option(fc.oneof(plausible(doc, p.schema).map(String), hostileString), { nil: undefined })))
+    .tuple(
+      ...op.queryParams.map((p) =>
+        fc.option(fc.oneof(plausible(doc, p.schema).map(String), hostileString), { nil: undefined }),
+      ),
+    )
     .map((values) => {
       const qs = new URLSearchParams();
       op.queryParams.forEach((p, i) => {
@@ -166,12 +246,21 @@ export function requestFor(doc: Schema, op: Operation): fc.Arbitrary<GeneratedRe
       });
       return qs.toString();
     });
-  const bodyArb = op.body || op.method !== 'GET' ? fc.option(bodyText(doc, op.body ?? {}), { nil: undefined, freq: 4 }) : fc.constant(undefined);
-  const typeArb = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', '');
-  return fc.tuple(pathArb, queryArb, bodyArb, typeArb).map(([path, qs, payload, type]) => ({
+  const bodyArb =
+    op.body || op.method !== 'GET'
+      ? fc.option(bodyText(doc, op.body ?? {}), { nil: undefined, freq: 4 })
+      : fc.constant(undefined);
+  const typeArb = fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    '',
+  );
+  return fc.tuple(pathArb, queryArb, bodyArb, typeArb).map(([path, qs, payload, type]): GeneratedRequest => ({
     method: op.method,
     url: qs ? `${path}?${qs}` : path,
-    headers: payload !== undefined && type ? { 'content-type': type } : {},
+    headers: payload !== undefined && type ? { 'content-type': type } : ({} as Record<string, string>),
     payload,
     operation: `${op.method} ${op.path}`,
   }));

@@ -13,7 +13,8 @@ import { buildOpenApiDocument, formatOpenApiDocument } from '../../src/http/open
 import { createHttpStack, type HttpStack } from './http-stack.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const REGENERATE = 'openapi.json is out of date with the route schemas: run `node --import tsx src/cli/openapi.ts` and commit the result';
+const REGENERATE =
+  'openapi.json is out of date with the route schemas: run `node --import tsx src/cli/openapi.ts` and commit the result';
 
 describe('OpenAPI document', () => {
   let doc: Record<string, any>;
@@ -43,8 +44,9 @@ describe('OpenAPI document', () => {
   it('documents every API route once, at its root path, with a unique operationId', async () => {
     await s.app.ready();
     const apiRoutes = listRoutes(s.app).filter((r) => r.method !== 'HEAD' && !r.public);
-    const documented = Object.entries(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap(([path, ops]) =>
-      Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, id: op.operationId })),
+    const documented = Object.entries(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap(
+      ([path, ops]) =>
+        Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, id: op.operationId })),
     );
     const expected = apiRoutes.map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`);
     expect(documented.map((d) => d.key).sort()).toEqual([...expected, 'GET /healthz'].sort());
@@ -63,7 +65,11 @@ describe('OpenAPI document', () => {
           process.execPath,
           ['--import', 'tsx', 'src/cli/openapi.ts', out],
           // Unreachable services: the command must not need them.
-          { cwd: ROOT, env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', SQL_PATH: 'postgresql://nobody@127.0.0.1:1/x' }, timeout: 30_000 },
+          {
+            cwd: ROOT,
+            env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', SQL_PATH: 'postgresql://nobody@127.0.0.1:1/x' },
+            timeout: 30_000,
+          },
           (err, so, se) => (err ? fail(new Error(`${err.message}\n${se}`)) : done(so)),
         );
       });

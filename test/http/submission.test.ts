@@ -19,7 +19,14 @@ describe('submission', () => {
       const { status, body } = await submit(s, { name: 'echo_task', version: 1, parameters: { value: 'hi' } });
       expect(status).toBe(200);
       expect(body.message).toBe('Task submitted successfully');
-      expect(body.task).toMatchObject({ name: 'echo_task', version: 1, queue: 'default', status: 'submitted', retry_attempt: 0, parameters: { value: 'hi' } });
+      expect(body.task).toMatchObject({
+        name: 'echo_task',
+        version: 1,
+        queue: 'default',
+        status: 'submitted',
+        retry_attempt: 0,
+        parameters: { value: 'hi' },
+      });
       expect(body.task.id).toMatch(ULID);
       expect(body.task.submitted_at).toMatch(ISO);
       expect(Date.parse(body.task.submitted_at)).toBeGreaterThanOrEqual(before - 5);
@@ -35,7 +42,12 @@ describe('submission', () => {
       expect(first.body.task.id).toBe(id.toUpperCase());
       // The schema default of echo_task's parameters was applied before storing.
       expect((await s.rt.store.getTask(id.toUpperCase()))?.parameters).toEqual({ value: 'default' });
-      const again = await submit(s, { id: id.toUpperCase(), name: 'echo_task', version: 1, parameters: { value: 'other' } });
+      const again = await submit(s, {
+        id: id.toUpperCase(),
+        name: 'echo_task',
+        version: 1,
+        parameters: { value: 'other' },
+      });
       expect(again.status).toBe(409);
       expect(again.body.detail).toContain(`Task ${id.toUpperCase()} already exists`);
       expect((await s.rt.store.getTask(id.toUpperCase()))?.parameters).toEqual({ value: 'default' });
@@ -54,7 +66,13 @@ describe('submission', () => {
       });
       expect(status).toBe(200);
       const stored = await s.rt.store.getTask(body.task.id);
-      expect(stored).toMatchObject({ status: 'submitted', results: null, errors: [], retryAttempt: 0, completedAt: null });
+      expect(stored).toMatchObject({
+        status: 'submitted',
+        results: null,
+        errors: [],
+        retryAttempt: 0,
+        completedAt: null,
+      });
       expect(stored?.submittedAt).toBeGreaterThan(Date.parse('2020-01-01'));
     });
 
@@ -89,7 +107,12 @@ describe('submission', () => {
       const { status, body } = await submit(s, { version: 1 });
       expect(status).toBe(422);
       expect(body.detail).toContainEqual({ loc: ['body', 'name'], msg: 'Field required', type: 'missing' });
-      const empty = await s.call({ method: 'POST', url: '/submit-task', headers: { 'content-type': 'application/json' }, payload: '' });
+      const empty = await s.call({
+        method: 'POST',
+        url: '/submit-task',
+        headers: { 'content-type': 'application/json' },
+        payload: '',
+      });
       expect(empty.status).toBe(422);
       expect(empty.body.detail).toContainEqual({ loc: ['body'], msg: 'Field required', type: 'missing' });
     });
@@ -98,7 +121,12 @@ describe('submission', () => {
       // Built as text: JSON.stringify itself would overflow on this depth.
       const deep = '{"d":'.repeat(100_000) + '1' + '}'.repeat(100_000);
       const payload = `{"name":"echo_task","version":1,"parameters":${deep}}`;
-      const { status, body } = await s.call({ method: 'POST', url: '/submit-task', headers: { 'content-type': 'application/json' }, payload });
+      const { status, body } = await s.call({
+        method: 'POST',
+        url: '/submit-task',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
       expect(status).toBe(422);
       expect(body.detail[0].msg).toContain('32 levels');
     });
@@ -113,7 +141,11 @@ describe('submission', () => {
         payload: { task: { name: 'echo_task', version: 1, parameters: { value: 'later' } }, run_at: runAt },
       });
       expect(status).toBe(200);
-      expect(body).toMatchObject({ message: 'Task scheduled successfully', run_at: runAt, task: { status: 'scheduled', submitted_at: null } });
+      expect(body).toMatchObject({
+        message: 'Task scheduled successfully',
+        run_at: runAt,
+        task: { status: 'scheduled', submitted_at: null },
+      });
       expect((await s.rt.store.getTask(body.task.id))?.runAt).toBe(Date.parse(runAt));
       const st = await s.call({ method: 'GET', url: `/task-status/${body.task.id}` });
       expect(st.body).toMatchObject({ status: 'scheduled', scheduled_at: runAt });
@@ -138,10 +170,18 @@ describe('submission', () => {
     });
 
     it('answers 422 for a bad run_at and 400 for an unknown task', async () => {
-      const bad = await s.call({ method: 'POST', url: '/schedule-task', payload: { task: { name: 'echo_task', version: 1 }, run_at: 'tomorrow' } });
+      const bad = await s.call({
+        method: 'POST',
+        url: '/schedule-task',
+        payload: { task: { name: 'echo_task', version: 1 }, run_at: 'tomorrow' },
+      });
       expect(bad.status).toBe(422);
       expect(bad.body.detail[0].loc).toEqual(['body', 'run_at']);
-      const missing = await s.call({ method: 'POST', url: '/schedule-task', payload: { task: { name: 'echo_task', version: 1 } } });
+      const missing = await s.call({
+        method: 'POST',
+        url: '/schedule-task',
+        payload: { task: { name: 'echo_task', version: 1 } },
+      });
       expect(missing.body.detail).toContainEqual({ loc: ['body', 'run_at'], msg: 'Field required', type: 'missing' });
       const unknown = await s.call({
         method: 'POST',
@@ -173,8 +213,15 @@ describe('submission', () => {
       });
       expect(status).toBe(200);
       const r = body.results;
-      expect(r.map((x: { ok: boolean; status?: number }) => (x.ok ? 200 : x.status))).toEqual([200, 400, 409, 200, 409, 400]);
-      expect(r[0].task).toMatchObject({ name: 'echo_task', queue: 'default', status: 'submitted', parameters: { value: 'a' } });
+      expect(r.map((x: { ok: boolean; status?: number }) => (x.ok ? 200 : x.status))).toEqual([
+        200, 400, 409, 200, 409, 400,
+      ]);
+      expect(r[0].task).toMatchObject({
+        name: 'echo_task',
+        queue: 'default',
+        status: 'submitted',
+        parameters: { value: 'a' },
+      });
       expect(r[1].detail).toContain('Unknown task nope v1');
       expect(r[2].detail).toContain(`Task ${existing} already exists`);
       expect(r[3].task.id).toBe(fresh);
@@ -187,7 +234,12 @@ describe('submission', () => {
       const { status, body } = await s.call({
         method: 'POST',
         url: '/tasks/bulk',
-        payload: { tasks: [{ name: 'echo_task', version: 1 }, { name: 'echo_task', id: 'nope' }] },
+        payload: {
+          tasks: [
+            { name: 'echo_task', version: 1 },
+            { name: 'echo_task', id: 'nope' },
+          ],
+        },
       });
       expect(status).toBe(422);
       expect(body.detail[0].loc).toEqual(['body', 'tasks', 1, 'id']);

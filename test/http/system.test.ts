@@ -44,7 +44,11 @@ describe('system endpoints', () => {
     expect(status).toBe(200);
     expect(body.queues.map((q: { queue: string }) => q.queue)).toEqual(['busy', 'default', 'idle']);
     const busy = body.queues[0];
-    expect(busy).toMatchObject({ queue: 'busy', dlq: 0, counts: { submitted: 3, cancelled: 1, started: 0, failed: 0, scheduled: 0 } });
+    expect(busy).toMatchObject({
+      queue: 'busy',
+      dlq: 0,
+      counts: { submitted: 3, cancelled: 1, started: 0, failed: 0, scheduled: 0 },
+    });
     expect(busy.oldest_waiting_age_ms).toBeGreaterThanOrEqual(20);
     expect(body.queues[2]).toMatchObject({ queue: 'idle', oldest_waiting_age_ms: null, counts: { submitted: 0 } });
     expect(busy.counts).not.toHaveProperty('unsubmitted');
@@ -55,7 +59,11 @@ describe('system endpoints', () => {
     await waitUntil(() => worker.describe().state === 'running' && worker.describe().queues.length > 0);
     const registration = registerWorker(runtime.redis, runtime.store.keys, worker);
     const keys = s.rt.store.keys;
-    await s.rt.redis.hset(keys.workers, 'dead-worker', pack({ id: 'dead-worker', role: 'default', lastSeen: Date.now() - 31_000 }));
+    await s.rt.redis.hset(
+      keys.workers,
+      'dead-worker',
+      pack({ id: 'dead-worker', role: 'default', lastSeen: Date.now() - 31_000 }),
+    );
     await s.rt.redis.hset(keys.workers, 'garbage', Buffer.from([0xc1]));
     try {
       let workers: Array<Record<string, unknown>> = [];
@@ -83,7 +91,10 @@ describe('system endpoints', () => {
   });
 
   it('GET /healthz answers 200 when Redis and SQL answer, 503 naming the one that does not', async () => {
-    expect(await get('/healthz')).toMatchObject({ status: 200, body: { status: 'ok', checks: { redis: 'ok', sql: 'ok' } } });
+    expect(await get('/healthz')).toMatchObject({
+      status: 200,
+      body: { status: 'ok', checks: { redis: 'ok', sql: 'ok' } },
+    });
 
     const rt = await openRuntime(loadSettings({ ...process.env, ...s.env }), { processName: 'healthz-test' });
     const app = await buildApp({
@@ -95,7 +106,10 @@ describe('system endpoints', () => {
       await rt.config.close();
       const sqlDown = await app.inject({ method: 'GET', url: '/healthz' });
       expect(sqlDown.statusCode).toBe(503);
-      expect(sqlDown.json()).toMatchObject({ status: 'unavailable', checks: { redis: 'ok', sql: expect.stringMatching(/^error: /) } });
+      expect(sqlDown.json()).toMatchObject({
+        status: 'unavailable',
+        checks: { redis: 'ok', sql: expect.stringMatching(/^error: /) },
+      });
       expect(sqlDown.json().detail).toMatch(/^SQL database error: /);
 
       rt.redis.disconnect();

@@ -23,7 +23,8 @@ describe('task inspection', () => {
   afterAll(async () => s.close());
 
   it('GET /task-status answers the summary, 404 for an unknown id and 422 for a malformed one', async () => {
-    const id = (await submit(s, { name: 'echo_task', version: 1, queue: 'listq', parameters: { value: 'x' } })).body.task.id;
+    const id = (await submit(s, { name: 'echo_task', version: 1, queue: 'listq', parameters: { value: 'x' } })).body
+      .task.id;
     const ok = await get(`/task-status/${id.toLowerCase()}`);
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({
@@ -45,8 +46,17 @@ describe('task inspection', () => {
   it('GET /tasks/{id} shows results and timestamps of a completed task', async () => {
     const id = (await submit(s, { name: 'echo_task', version: 1, parameters: { value: 'done' } })).body.task.id;
     const t = await finished(id);
-    expect(t).toMatchObject({ id, status: 'completed', results: { value: 'done' }, errors: [], starts: 1, cancel_requested: false, retried_at: null });
-    for (const k of ['created_at', 'submitted_at', 'started_at', 'attempt_started_at', 'completed_at']) expect(t[k]).toMatch(ISO);
+    expect(t).toMatchObject({
+      id,
+      status: 'completed',
+      results: { value: 'done' },
+      errors: [],
+      starts: 1,
+      cancel_requested: false,
+      retried_at: null,
+    });
+    for (const k of ['created_at', 'submitted_at', 'started_at', 'attempt_started_at', 'completed_at'])
+      expect(t[k]).toMatch(ISO);
     expect(Date.parse(t.completed_at)).toBeGreaterThanOrEqual(Date.parse(t.started_at));
     expect(t).not.toHaveProperty('last_error');
     expect((await get(`/tasks/${newTaskId()}`)).status).toBe(404);
@@ -59,7 +69,12 @@ describe('task inspection', () => {
     expect(t.status).toBe('failed');
     expect(t.retry_attempt).toBe(2);
     expect(t.errors.map((e: { attempt: number }) => e.attempt)).toEqual([0, 1, 2]);
-    expect(t.errors.every((e: { timestamp: string; type: string; error: string }) => ISO.test(e.timestamp) && e.type === 'CustomError' && e.error === 'always fails')).toBe(true);
+    expect(
+      t.errors.every(
+        (e: { timestamp: string; type: string; error: string }) =>
+          ISO.test(e.timestamp) && e.type === 'CustomError' && e.error === 'always fails',
+      ),
+    ).toBe(true);
     expect(t.last_error).toBe('always fails');
     expect(t.retried_at).toMatch(ISO);
 
@@ -78,10 +93,16 @@ describe('task inspection', () => {
     await finished(id);
     const r = await s.call({ method: 'POST', url: `/tasks/${id}/resubmit` });
     expect(r.status).toBe(409);
-    expect(r.body.detail).toBe("Task has status 'completed'; only failed, stalled, cancelled or dropped tasks can be resubmitted.");
+    expect(r.body.detail).toBe(
+      "Task has status 'completed'; only failed, stalled, cancelled or dropped tasks can be resubmitted.",
+    );
     expect((await s.call({ method: 'POST', url: `/tasks/${newTaskId()}/resubmit` })).status).toBe(404);
     expect((await s.call({ method: 'POST', url: '/tasks/xyz/resubmit' })).status).toBe(422);
-    const badBody = await s.call({ method: 'POST', url: `/tasks/${id}/resubmit`, payload: { reset_retry_count: 'yes' } });
+    const badBody = await s.call({
+      method: 'POST',
+      url: `/tasks/${id}/resubmit`,
+      payload: { reset_retry_count: 'yes' },
+    });
     expect(badBody.status).toBe(422);
   });
 
@@ -89,13 +110,19 @@ describe('task inspection', () => {
     const ids: string[] = [];
     beforeAll(async () => {
       for (let i = 0; i < 22; i++) {
-        ids.push((await submit(s, { name: 'echo_task', version: 1, queue: 'listq', parameters: { value: `v${i}` } })).body.task.id);
+        ids.push(
+          (await submit(s, { name: 'echo_task', version: 1, queue: 'listq', parameters: { value: `v${i}` } })).body.task
+            .id,
+        );
       }
       for (let i = 0; i < 3; i++) {
         const r = await s.call({
           method: 'POST',
           url: '/schedule-task',
-          payload: { task: { name: 'slow_task', version: 1, queue: 'listq' }, run_at: new Date(Date.now() + 3_600_000).toISOString() },
+          payload: {
+            task: { name: 'slow_task', version: 1, queue: 'listq' },
+            run_at: new Date(Date.now() + 3_600_000).toISOString(),
+          },
         });
         ids.push(r.body.task.id);
       }
@@ -125,10 +152,17 @@ describe('task inspection', () => {
       const sub = (await list('&status=submitted&limit=100')).body;
       expect(sub.total).toBe(22);
       expect(sub.tasks.every((t: { status: string }) => t.status === 'submitted')).toBe(true);
-      expect((await list('&status=cancelled')).body).toMatchObject({ total: 1, tasks: [{ id: ids[0], status: 'cancelled' }] });
+      expect((await list('&status=cancelled')).body).toMatchObject({
+        total: 1,
+        tasks: [{ id: ids[0], status: 'cancelled' }],
+      });
       const slow = (await list('&task_name=slow_task&task_version=1')).body;
       expect(slow.total).toBe(3);
-      expect(slow.tasks.every((t: { status: string; scheduled_at: string }) => t.status === 'scheduled' && ISO.test(t.scheduled_at))).toBe(true);
+      expect(
+        slow.tasks.every(
+          (t: { status: string; scheduled_at: string }) => t.status === 'scheduled' && ISO.test(t.scheduled_at),
+        ),
+      ).toBe(true);
       expect((await list('&task_name=slow_task&task_version=2')).body.total).toBe(0);
       const byId = (await list('&order_by=task_id&limit=100')).body.tasks.map((t: { id: string }) => t.id);
       expect(byId).toEqual([...byId].sort());
@@ -157,7 +191,9 @@ describe('task inspection', () => {
     await waitUntil(async () => (await get(`/task-status/${id}`)).body.status === 'started');
     const all = await get('/active-tasks');
     expect(all.status).toBe(200);
-    expect(all.body.tasks).toContainEqual(expect.objectContaining({ id, queue: 'default', version: 1, status: 'started' }));
+    expect(all.body.tasks).toContainEqual(
+      expect.objectContaining({ id, queue: 'default', version: 1, status: 'started' }),
+    );
     expect((await get('/active-tasks?queue=default')).body.tasks.map((t: { id: string }) => t.id)).toContain(id);
     expect((await get('/active-tasks?queue=listq')).body.tasks).toEqual([]);
     expect((await get('/active-tasks?queue=no{pe}')).status).toBe(422);
@@ -170,17 +206,26 @@ describe('task inspection', () => {
       const r = await s.call({
         method: 'POST',
         url: '/schedule-task',
-        payload: { task: { name: i < 3 ? 'echo_task' : 'slow_task', version: 1, queue: 'schedq' }, run_at: new Date(Date.now() + 60_000 * (4 - i)).toISOString() },
+        payload: {
+          task: { name: i < 3 ? 'echo_task' : 'slow_task', version: 1, queue: 'schedq' },
+          run_at: new Date(Date.now() + 60_000 * (4 - i)).toISOString(),
+        },
       });
       ids.push(r.body.task.id);
     }
     const page1 = await get('/scheduled-tasks?queue=schedq&limit=2');
     expect(page1.status).toBe(200);
     expect(page1.body.tasks.map((t: { id: string }) => t.id)).toEqual(ids.slice(0, 2));
-    expect(page1.body.tasks[0]).toMatchObject({ status: 'scheduled', queue: 'schedq', scheduled_at: expect.stringMatching(ISO) });
+    expect(page1.body.tasks[0]).toMatchObject({
+      status: 'scheduled',
+      queue: 'schedq',
+      scheduled_at: expect.stringMatching(ISO),
+    });
     const page2 = await get(`/scheduled-tasks?queue=schedq&limit=10&start=${ids[1]}`);
     expect(page2.body.tasks.map((t: { id: string }) => t.id)).toEqual(ids.slice(2));
-    expect((await get('/scheduled-tasks?queue=schedq&task_name=slow_task')).body.tasks.map((t: { id: string }) => t.id)).toEqual([ids[3]]);
+    expect(
+      (await get('/scheduled-tasks?queue=schedq&task_name=slow_task')).body.tasks.map((t: { id: string }) => t.id),
+    ).toEqual([ids[3]]);
     expect((await get('/scheduled-tasks')).status).toBe(422);
     expect((await get('/scheduled-tasks?queue=schedq&start=zzz')).status).toBe(422);
     expect((await get('/scheduled-tasks?queue=schedq&limit=101')).status).toBe(422);

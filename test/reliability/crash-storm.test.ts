@@ -9,7 +9,7 @@
  * recovery of a killed worker, and every recovery must have happened within the lease bound.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_TASKS, LONG, scale, sleep, waitFor } from '../helpers/reliability-env.js';
+import { FIXTURE_TASKS, scale, sleep, waitFor } from '../helpers/reliability-env.js';
 import {
   createReliabilityStack,
   leaseSnapshot,
@@ -82,220 +82,221 @@ describe('reliability: worker crash storm', () => {
 
   it(
     `${TOTAL} tasks, ${WORKERS} workers, one SIGKILL per second: none lost, duplicates bounded by in-flight tasks`,
-    async () => {
-      try {
-        const queue = 'default';
-        const workerEnv = stack.env({
-          WORKER_CONCURRENT_TASKS: String(CONCURRENCY),
-          WORKER_TTL: '0',
-          WORKER_LEASE_TIMEOUT: String(LEASE_S),
-          WORKER_SHUTDOWN_GRACE: '1',
-        });
-        const slots: Slot[] = [];
-        const startups: number[] = [];
-        let spawned = 0;
-        const startWorker = () => {
-          const proc = spawnCli('worker', { name: `storm-worker-${spawned++}`, env: workerEnv, args: [FIXTURE_TASKS] });
-          const slot: Slot = { proc, owner: null };
-          slots.push(slot);
-          workerIdentity(proc, 60_000).then(
-            (id) => {
-              slot.owner = id.owner;
-              startups.push(id.readyAt - proc.spawnedAt);
-            },
-            () => undefined,
-          );
-          return slot;
-        };
-        for (let i = 0; i < WORKERS; i++) startWorker();
-        await waitFor('the first workers to start', () => slots.every((s) => s.owner !== null), 60_000);
+    results.run(async () => {
+      const queue = 'default';
+      const workerEnv = stack.env({
+        WORKER_CONCURRENT_TASKS: String(CONCURRENCY),
+        WORKER_TTL: '0',
+        WORKER_LEASE_TIMEOUT: String(LEASE_S),
+        WORKER_SHUTDOWN_GRACE: '1',
+      });
+      const slots: Slot[] = [];
+      const startups: number[] = [];
+      let spawned = 0;
+      const startWorker = () => {
+        const proc = spawnCli('worker', { name: `storm-worker-${spawned++}`, env: workerEnv, args: [FIXTURE_TASKS] });
+        const slot: Slot = { proc, owner: null };
+        slots.push(slot);
+        workerIdentity(proc, 60_000).then(
+          (id) => {
+            slot.owner = id.owner;
+            startups.push(id.readyAt - proc.spawnedAt);
+          },
+          () => undefined,
+        );
+        return slot;
+      };
+      for (let i = 0; i < WORKERS; i++) startWorker();
+      await waitFor('the first workers to start', () => slots.every((s) => s.owner !== null), 60_000);
 
-        // Feeder: submits in batches, keeping the ready list short; every id in `acked` was acknowledged.
-        const acked: string[] = new Array(TOTAL);
-        let submitted = 0;
-        let submitErrors = 0;
-        const k = stack.keys.queue(queue);
-        const feeder = (async () => {
-          while (submitted < TOTAL) {
-            if ((await stack.redis.llen(k.ready)) > MAX_READY) {
-              await sleep(20);
-              continue;
-            }
-            const n = Math.min(BATCH, TOTAL - submitted);
-            const params: WorkParams[] = Array.from({ length: n }, (_, j) => ({
-              i: submitted + j,
-              ms: 5 + Math.floor(Math.random() * 25),
-            }));
-            const res = await stack.client.submitMany(relWork, params as unknown as Array<Record<string, unknown>>);
-            res.forEach((r, j) => {
-              if (r.ok) acked[submitted + j] = r.task.id;
-              else submitErrors++;
-            });
-            submitted += n;
-          }
-        })();
-
-        const completed = () => stack.redis.zcard(k.done('completed'));
-        const t0 = Date.now();
-        const kills: Kill[] = [];
-        let feederDone = false;
-        void feeder.then(() => (feederDone = true));
-        // The storm: one SIGKILL per second until the work is done (or MAX_KILLS).
-        let skippedTicks = 0;
-        while (kills.length < MAX_KILLS && Date.now() - t0 < STORM_MAX_MS) {
-          await sleep(KILL_EVERY_MS);
-          if (feederDone && (await completed()) >= TOTAL) break;
-          const ready = slots.filter((s) => s.proc.alive && s.owner !== null);
-          if (ready.length < MIN_READY_TO_KILL) {
-            skippedTicks++;
+      // Feeder: submits in batches, keeping the ready list short; every id in `acked` was acknowledged.
+      const acked: string[] = new Array(TOTAL);
+      let submitted = 0;
+      let submitErrors = 0;
+      const k = stack.keys.queue(queue);
+      const feeder = (async () => {
+        while (submitted < TOTAL) {
+          if ((await stack.redis.llen(k.ready)) > MAX_READY) {
+            await sleep(20);
             continue;
           }
-          const victim = ready[Math.floor(Math.random() * ready.length)] as Slot;
-          const at = Date.now();
-          await victim.proc.kill('SIGKILL');
-          // The dead worker's leases: its tasks in flight. Nobody can touch them until they expire.
-          const inflight = (await leaseSnapshot(stack.redis, stack.keys, queue)).filter(
-            (l) => l.owner === victim.owner && l.status === 'started',
-          );
-          kills.push({ at, pid: victim.proc.pid, owner: victim.owner as number, inflight });
-          slots.splice(slots.indexOf(victim), 1);
-          startWorker();
-          if (process.env.RELIABILITY_DEBUG) console.log('kill', kills.length, { t: Date.now() - t0, inflight: inflight.length, completed: await completed(), submitted, ready: slots.filter((s) => s.owner !== null).length });
+          const n = Math.min(BATCH, TOTAL - submitted);
+          const params: WorkParams[] = Array.from({ length: n }, (_, j) => ({
+            i: submitted + j,
+            ms: 5 + Math.floor(Math.random() * 25),
+          }));
+          const res = await stack.client.submitMany(relWork, params as unknown as Array<Record<string, unknown>>);
+          res.forEach((r, j) => {
+            if (r.ok) acked[submitted + j] = r.task.id;
+            else submitErrors++;
+          });
+          submitted += n;
         }
-        const stormMs = Date.now() - t0;
-        if (process.env.RELIABILITY_DEBUG) console.log('storm over', { stormMs, kills: kills.length, completed: await completed(), submitted });
-        await feeder;
-        await waitFor(
-          `all ${TOTAL} tasks to complete`,
-          async () => (await completed()) >= TOTAL,
-          scale(90_000, 600_000),
-          200,
-        );
-        const drainMs = Date.now() - t0;
+      })();
 
-        // ---------------------------------------------------------------- verification
-        expect(submitErrors).toBe(0);
-        expect(acked.filter(Boolean)).toHaveLength(TOTAL);
-        const residue = await queueResidue(stack.redis, stack.keys, queue);
-        expect(residue).toEqual({ ready: 0, delayed: 0, started: 0 });
-        expect(await terminalCounts(stack.redis, stack.keys, queue)).toEqual({
-          completed: TOTAL,
-          failed: 0,
-          cancelled: 0,
-          stalled: 0,
-          dropped: 0,
-        });
-
-        const states = await readTasks(stack.redis, stack.keys, queue, acked);
-        const execs = await readExecutions(stack.recorder, stack.ns);
-        const missing = acked.filter((id) => states.get(id)?.status !== 'completed');
-        expect(missing, 'acknowledged tasks that did not end completed').toEqual([]);
-
-        // How many kills caught each task in flight.
-        const caught = new Map<string, number>();
-        for (const kill of kills) for (const l of kill.inflight) caught.set(l.id, (caught.get(l.id) ?? 0) + 1);
-        let duplicateRuns = 0;
-        let duplicateTasks = 0;
-        let completedTwice = 0;
-        const unexplained: string[] = [];
-        for (let i = 0; i < TOTAL; i++) {
-          const id = acked[i] as string;
-          const st = states.get(id)!;
-          const runs = execs.get(i) ?? [];
-          if (!runs.some((r) => r.end !== null)) throw new Error(`task ${i} (${id}) never ran to completion`);
-          // Every claim beyond the first is explained by one lease recovery (LeaseExpired entry) …
-          const recoveries = st.errors.filter((e) => e.type === 'LeaseExpired').length;
-          if (st.starts - 1 !== recoveries)
-            throw new Error(`task ${i}: ${st.starts} claims but ${recoveries} lease recoveries`);
-          if (runs.length > st.starts)
-            throw new Error(`task ${i}: ${runs.length} runs recorded but only ${st.starts} claims`);
-          if (runs.length > 1) {
-            duplicateTasks++;
-            duplicateRuns += runs.length - 1;
-          }
-          if (runs.filter((r) => r.end !== null).length > 1) completedTwice++;
-          // … of a worker that had been killed with the task in flight, once per kill.
-          if (recoveries !== (caught.get(id) ?? 0)) unexplained.push(id);
+      const completed = () => stack.redis.zcard(k.done('completed'));
+      const t0 = Date.now();
+      const kills: Kill[] = [];
+      let feederDone = false;
+      void feeder.then(() => (feederDone = true));
+      // The storm: one SIGKILL per second until the work is done (or MAX_KILLS).
+      let skippedTicks = 0;
+      while (kills.length < MAX_KILLS && Date.now() - t0 < STORM_MAX_MS) {
+        await sleep(KILL_EVERY_MS);
+        if (feederDone && (await completed()) >= TOTAL) break;
+        const ready = slots.filter((s) => s.proc.alive && s.owner !== null);
+        if (ready.length < MIN_READY_TO_KILL) {
+          skippedTicks++;
+          continue;
         }
-        const indexOf = new Map(acked.map((id, i) => [id, i]));
-        const recoveryMs: number[] = [];
-        const expiryToRequeueMs: number[] = [];
-        const rerunMs: number[] = [];
-        for (const kill of kills) {
-          for (const lease of kill.inflight) {
-            const st = states.get(lease.id)!;
-            // Number(): entries written by Lua decode as BigInt (see redis-lease-error-time.test.ts).
-            const recAt = st.errors.map((e) => (e.type === 'LeaseExpired' ? Number(e.at) : -1)).find((at) => at >= kill.at);
-            if (recAt === undefined) continue;
-            recoveryMs.push(recAt - kill.at);
-            expiryToRequeueMs.push(Math.max(0, recAt - lease.deadline));
-            const rerun = (execs.get(indexOf.get(lease.id) as number) ?? []).find((r) => r.start >= recAt);
-            if (rerun) rerunMs.push(rerun.start - kill.at);
-          }
-        }
-        const inflightAtKills = kills.reduce((a, k) => a + k.inflight.length, 0);
-
-        results.set('tasks acknowledged', TOTAL);
-        results.set('tasks completed', TOTAL - missing.length);
-        results.set('tasks lost', missing.length);
-        results.set('worker processes', WORKERS);
-        results.set('WORKER_CONCURRENT_TASKS', CONCURRENCY);
-        results.set('WORKER_LEASE_TIMEOUT (s)', LEASE_S);
-        results.set('SIGKILLs', kills.length);
-        results.set('worker processes started in total', spawned);
-        results.set('kill ticks skipped (fewer than 2 workers up)', skippedTicks);
-        results.set('tasks in flight at the kills (sum)', inflightAtKills);
-        results.set('tasks run more than once', duplicateTasks);
-        results.set('duplicate runs (runs beyond the first)', duplicateRuns);
-        results.set('tasks whose handler completed twice', completedTwice);
-        results.set('lease recoveries not caused by a kill', unexplained.length);
-        results.setDistribution('recovery: kill → task re-queued', recoveryMs);
-        results.setDistribution('recovery: lease expiry → task re-queued', expiryToRequeueMs);
-        results.setDistribution('recovery: kill → task re-run started', rerunMs);
-        results.setDistribution('worker start-up (spawn → ready)', startups);
-        results.set('storm duration (s)', Math.round(stormMs / 100) / 10);
-        results.set('time to drain everything (s)', Math.round(drainMs / 100) / 10);
-        results.set('throughput under the storm (tasks/s)', Math.round(TOTAL / (drainMs / 1000)));
-        results.table(
-          'Kills (first 15)',
-          ['#', 'at (s)', 'pid', 'tasks in flight'],
-          kills.slice(0, 15).map((k, n) => [n + 1, Math.round((k.at - t0) / 100) / 10, k.pid, k.inflight.length]),
+        const victim = ready[Math.floor(Math.random() * ready.length)] as Slot;
+        const at = Date.now();
+        await victim.proc.kill('SIGKILL');
+        // The dead worker's leases: its tasks in flight. Nobody can touch them until they expire.
+        const inflight = (await leaseSnapshot(stack.redis, stack.keys, queue)).filter(
+          (l) => l.owner === victim.owner && l.status === 'started',
         );
-
-        expect(kills.length, 'the storm killed workers').toBeGreaterThanOrEqual(scale(5, 30));
-        expect(inflightAtKills, 'kills caught tasks in flight').toBeGreaterThan(0);
-        expect(unexplained, 'tasks recovered although their worker was alive').toEqual([]);
-        expect(duplicateRuns, 'duplicate runs ≤ tasks in flight at the kills').toBeLessThanOrEqual(inflightAtKills);
-        expect(Math.max(0, ...recoveryMs), `kill → re-queue within ${RECOVERY_BOUND_MS} ms`).toBeLessThanOrEqual(
-          RECOVERY_BOUND_MS,
-        );
-        expect(
-          Math.max(0, ...expiryToRequeueMs),
-          'lease expiry → re-queue within the idle re-check',
-        ).toBeLessThanOrEqual(IDLE_RECHECK_MS + 1500);
-        // Every in-flight task was recovered and re-run (none stranded behind a dead lease).
-        expect(recoveryMs.length).toBe(inflightAtKills);
-        expect(rerunMs.length).toBe(inflightAtKills);
-
-        results.check(
-          `all ${TOTAL.toLocaleString('en-US')} acknowledged tasks ended \`completed\`; ready list, delayed set and lease set empty`,
-        );
-        results.check('every task’s handler ran to completion at least once (fixture records)');
-        results.check(
-          'every claim beyond the first is matched by exactly one `LeaseExpired` recovery, and every recovered task was in flight on a killed worker',
-        );
-        results.check('duplicate runs ≤ tasks in flight at the kills');
-        results.check(
-          `every in-flight task was re-queued within ${RECOVERY_BOUND_MS} ms of its worker’s kill (lease ${LEASE_S} s + idle re-check ${IDLE_RECHECK_MS} ms + 1.5 s slack) and re-run`,
-        );
-        results.finish();
-        if (LONG)
-          console.log('crash storm figures', JSON.stringify({ kills: kills.length, inflightAtKills, duplicateRuns }));
-      } catch (err) {
-        results.fail(err);
-        throw err;
+        kills.push({ at, pid: victim.proc.pid, owner: victim.owner as number, inflight });
+        slots.splice(slots.indexOf(victim), 1);
+        startWorker();
+        if (process.env.RELIABILITY_DEBUG)
+          console.log('kill', kills.length, {
+            t: Date.now() - t0,
+            inflight: inflight.length,
+            completed: await completed(),
+            submitted,
+            ready: slots.filter((s) => s.owner !== null).length,
+          });
       }
-    },
+      const stormMs = Date.now() - t0;
+      if (process.env.RELIABILITY_DEBUG)
+        console.log('storm over', { stormMs, kills: kills.length, completed: await completed(), submitted });
+      await feeder;
+      await waitFor(
+        `all ${TOTAL} tasks to complete`,
+        async () => (await completed()) >= TOTAL,
+        scale(90_000, 600_000),
+        200,
+      );
+      const drainMs = Date.now() - t0;
+
+      // ---------------------------------------------------------------- verification
+      expect(submitErrors).toBe(0);
+      expect(acked.filter(Boolean)).toHaveLength(TOTAL);
+      const residue = await queueResidue(stack.redis, stack.keys, queue);
+      expect(residue).toEqual({ ready: 0, delayed: 0, started: 0 });
+      expect(await terminalCounts(stack.redis, stack.keys, queue)).toEqual({
+        completed: TOTAL,
+        failed: 0,
+        cancelled: 0,
+        stalled: 0,
+        dropped: 0,
+      });
+
+      const states = await readTasks(stack.redis, stack.keys, queue, acked);
+      const execs = await readExecutions(stack.recorder, stack.ns);
+      const missing = acked.filter((id) => states.get(id)?.status !== 'completed');
+      expect(missing, 'acknowledged tasks that did not end completed').toEqual([]);
+
+      // How many kills caught each task in flight.
+      const caught = new Map<string, number>();
+      for (const kill of kills) for (const l of kill.inflight) caught.set(l.id, (caught.get(l.id) ?? 0) + 1);
+      let duplicateRuns = 0;
+      let duplicateTasks = 0;
+      let completedTwice = 0;
+      const unexplained: string[] = [];
+      for (let i = 0; i < TOTAL; i++) {
+        const id = acked[i] as string;
+        const st = states.get(id)!;
+        const runs = execs.get(i) ?? [];
+        if (!runs.some((r) => r.end !== null)) throw new Error(`task ${i} (${id}) never ran to completion`);
+        // Every claim beyond the first is explained by one lease recovery (LeaseExpired entry) …
+        const recoveries = st.errors.filter((e) => e.type === 'LeaseExpired').length;
+        if (st.starts - 1 !== recoveries)
+          throw new Error(`task ${i}: ${st.starts} claims but ${recoveries} lease recoveries`);
+        if (runs.length > st.starts)
+          throw new Error(`task ${i}: ${runs.length} runs recorded but only ${st.starts} claims`);
+        if (runs.length > 1) {
+          duplicateTasks++;
+          duplicateRuns += runs.length - 1;
+        }
+        if (runs.filter((r) => r.end !== null).length > 1) completedTwice++;
+        // … of a worker that had been killed with the task in flight, once per kill.
+        if (recoveries !== (caught.get(id) ?? 0)) unexplained.push(id);
+      }
+      const indexOf = new Map(acked.map((id, i) => [id, i]));
+      const recoveryMs: number[] = [];
+      const expiryToRequeueMs: number[] = [];
+      const rerunMs: number[] = [];
+      for (const kill of kills) {
+        for (const lease of kill.inflight) {
+          const st = states.get(lease.id)!;
+          // Number(): entries written by Lua decode as BigInt (see redis-lease-error-time.test.ts).
+          const recAt = st.errors
+            .map((e) => (e.type === 'LeaseExpired' ? Number(e.at) : -1))
+            .find((at) => at >= kill.at);
+          if (recAt === undefined) continue;
+          recoveryMs.push(recAt - kill.at);
+          expiryToRequeueMs.push(Math.max(0, recAt - lease.deadline));
+          const rerun = (execs.get(indexOf.get(lease.id) as number) ?? []).find((r) => r.start >= recAt);
+          if (rerun) rerunMs.push(rerun.start - kill.at);
+        }
+      }
+      const inflightAtKills = kills.reduce((a, k) => a + k.inflight.length, 0);
+
+      results.set('tasks acknowledged', TOTAL);
+      results.set('tasks completed', TOTAL - missing.length);
+      results.set('tasks lost', missing.length);
+      results.set('worker processes', WORKERS);
+      results.set('WORKER_CONCURRENT_TASKS', CONCURRENCY);
+      results.set('WORKER_LEASE_TIMEOUT (s)', LEASE_S);
+      results.set('SIGKILLs', kills.length);
+      results.set('worker processes started in total', spawned);
+      results.set('kill ticks skipped (fewer than 2 workers up)', skippedTicks);
+      results.set('tasks in flight at the kills (sum)', inflightAtKills);
+      results.set('tasks run more than once', duplicateTasks);
+      results.set('duplicate runs (runs beyond the first)', duplicateRuns);
+      results.set('tasks whose handler completed twice', completedTwice);
+      results.set('lease recoveries not caused by a kill', unexplained.length);
+      results.setDistribution('recovery: kill → task re-queued', recoveryMs);
+      results.setDistribution('recovery: lease expiry → task re-queued', expiryToRequeueMs);
+      results.setDistribution('recovery: kill → task re-run started', rerunMs);
+      results.setDistribution('worker start-up (spawn → ready)', startups);
+      results.set('storm duration (s)', Math.round(stormMs / 100) / 10);
+      results.set('time to drain everything (s)', Math.round(drainMs / 100) / 10);
+      results.set('throughput under the storm (tasks/s)', Math.round(TOTAL / (drainMs / 1000)));
+      results.table(
+        'Kills (first 15)',
+        ['#', 'at (s)', 'pid', 'tasks in flight'],
+        kills.slice(0, 15).map((k, n) => [n + 1, Math.round((k.at - t0) / 100) / 10, k.pid, k.inflight.length]),
+      );
+
+      expect(kills.length, 'the storm killed workers').toBeGreaterThanOrEqual(scale(5, 30));
+      expect(inflightAtKills, 'kills caught tasks in flight').toBeGreaterThan(0);
+      expect(unexplained, 'tasks recovered although their worker was alive').toEqual([]);
+      expect(duplicateRuns, 'duplicate runs ≤ tasks in flight at the kills').toBeLessThanOrEqual(inflightAtKills);
+      expect(Math.max(0, ...recoveryMs), `kill → re-queue within ${RECOVERY_BOUND_MS} ms`).toBeLessThanOrEqual(
+        RECOVERY_BOUND_MS,
+      );
+      expect(Math.max(0, ...expiryToRequeueMs), 'lease expiry → re-queue within the idle re-check').toBeLessThanOrEqual(
+        IDLE_RECHECK_MS + 1500,
+      );
+      // Every in-flight task was recovered and re-run (none stranded behind a dead lease).
+      expect(recoveryMs.length).toBe(inflightAtKills);
+      expect(rerunMs.length).toBe(inflightAtKills);
+
+      results.check(
+        `all ${TOTAL.toLocaleString('en-US')} acknowledged tasks ended \`completed\`; ready list, delayed set and lease set empty`,
+      );
+      results.check('every task’s handler ran to completion at least once (fixture records)');
+      results.check(
+        'every claim beyond the first is matched by exactly one `LeaseExpired` recovery, and every recovered task was in flight on a killed worker',
+      );
+      results.check('duplicate runs ≤ tasks in flight at the kills');
+      results.check(
+        `every in-flight task was re-queued within ${RECOVERY_BOUND_MS} ms of its worker’s kill (lease ${LEASE_S} s + idle re-check ${IDLE_RECHECK_MS} ms + 1.5 s slack) and re-run`,
+      );
+    }),
     scale(180_000, 1_200_000),
   );
 });

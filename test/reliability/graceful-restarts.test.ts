@@ -11,8 +11,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_TASKS, scale, sleep, waitFor } from '../helpers/reliability-env.js';
-import { createReliabilityStack, queueResidue, readExecutions, readTasks, type Execution, type ReliabilityStack } from '../helpers/reliability-probe.js';
-import { killAllChildren, spawnCli, workerIdentity, type CliProcess, type ExitInfo } from '../helpers/reliability-procs.js';
+import {
+  createReliabilityStack,
+  queueResidue,
+  readExecutions,
+  readTasks,
+  type Execution,
+  type ReliabilityStack,
+} from '../helpers/reliability-probe.js';
+import {
+  killAllChildren,
+  spawnCli,
+  workerIdentity,
+  type CliProcess,
+  type ExitInfo,
+} from '../helpers/reliability-procs.js';
 import { PrivateRedis } from '../helpers/reliability-redis.js';
 import { ResultRecorder } from '../helpers/reliability-results.js';
 import { relContinue, relResubmit, relStop, type WorkParams } from './fixtures/tasks.js';
@@ -59,7 +72,11 @@ describe('reliability: graceful rolling restarts', () => {
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
-    stack = await createReliabilityStack({ tag: 'roll', redisUrl: redis.url, tasks: [relStop, relResubmit, relContinue] });
+    stack = await createReliabilityStack({
+      tag: 'roll',
+      redisUrl: redis.url,
+      tasks: [relStop, relResubmit, relContinue],
+    });
   });
 
   afterAll(async () => {
@@ -71,189 +88,232 @@ describe('reliability: graceful rolling restarts', () => {
 
   it(
     'rolling SIGTERM of every worker: each on_shutdown policy is honoured and nothing is lost',
-    async () => {
-      try {
-        const queue = 'default';
-        const k = stack.keys.queue(queue);
-        const env = stack.env({
-          WORKER_CONCURRENT_TASKS: String(CONCURRENCY),
-          WORKER_TTL: '0',
-          WORKER_LEASE_TIMEOUT: String(LEASE_S),
-          WORKER_SHUTDOWN_GRACE: String(GRACE_S),
-        });
-        let n = 0;
-        const start = () => spawnCli('worker', { name: `roll-worker-${n++}`, env, args: [FIXTURE_TASKS] });
-        let workers = Array.from({ length: WORKERS }, start);
-        await Promise.all(workers.map((w) => workerIdentity(w, 60_000)));
+    results.run(async () => {
+      const queue = 'default';
+      const k = stack.keys.queue(queue);
+      const env = stack.env({
+        WORKER_CONCURRENT_TASKS: String(CONCURRENCY),
+        WORKER_TTL: '0',
+        WORKER_LEASE_TIMEOUT: String(LEASE_S),
+        WORKER_SHUTDOWN_GRACE: String(GRACE_S),
+      });
+      let n = 0;
+      const start = () => spawnCli('worker', { name: `roll-worker-${n++}`, env, args: [FIXTURE_TASKS] });
+      let workers = Array.from({ length: WORKERS }, start);
+      await Promise.all(workers.map((w) => workerIdentity(w, 60_000)));
 
-        // Feeder: keeps a short backlog so every worker is always busy with a mix of policies.
-        // Per cycle, counts are inversely proportional to durations, so each kind holds about the same share of slots.
-        const submitted: Submitted[] = [];
-        let feeding = true;
-        const feeder = (async () => {
-          while (feeding) {
-            if ((await stack.redis.llen(k.ready)) >= 4) {
-              await sleep(100);
-              continue;
-            }
-            for (const [kind, spec] of Object.entries(KINDS) as Array<[Kind, (typeof KINDS)[Kind]]>) {
-              const params: WorkParams[] = Array.from({ length: spec.perCycle }, (_, j) => ({ i: submitted.length + j, ms: spec.ms, ...(spec.rerunMs ? { rerunMs: spec.rerunMs } : {}) }));
-              const res = await stack.client.submitMany(spec.def, params as unknown as Array<Record<string, unknown>>);
-              res.forEach((r, j) => {
-                if (!r.ok) throw r.error;
-                submitted.push({ i: (params[j] as WorkParams).i, id: r.task.id, kind, ms: spec.ms, rerunMs: spec.rerunMs ?? spec.ms });
+      // Feeder: keeps a short backlog so every worker is always busy with a mix of policies.
+      // Per cycle, counts are inversely proportional to durations, so each kind holds about the same share of slots.
+      const submitted: Submitted[] = [];
+      let feeding = true;
+      const feeder = (async () => {
+        while (feeding) {
+          if ((await stack.redis.llen(k.ready)) >= 4) {
+            await sleep(100);
+            continue;
+          }
+          for (const [kind, spec] of Object.entries(KINDS) as Array<[Kind, (typeof KINDS)[Kind]]>) {
+            const params: WorkParams[] = Array.from({ length: spec.perCycle }, (_, j) => ({
+              i: submitted.length + j,
+              ms: spec.ms,
+              ...(spec.rerunMs ? { rerunMs: spec.rerunMs } : {}),
+            }));
+            const res = await stack.client.submitMany(spec.def, params as unknown as Array<Record<string, unknown>>);
+            res.forEach((r, j) => {
+              if (!r.ok) throw r.error;
+              submitted.push({
+                i: (params[j] as WorkParams).i,
+                id: r.task.id,
+                kind,
+                ms: spec.ms,
+                rerunMs: spec.rerunMs ?? spec.ms,
               });
-            }
-          }
-        })();
-        await sleep(3000); // every slot filled
-
-        const sigterms: Sigterm[] = [];
-        const terminate = async (w: CliProcess) => {
-          const at = Date.now();
-          w.signal('SIGTERM');
-          const exit = await w.exited;
-          sigterms.push({ proc: w, at, exit });
-        };
-        // Rolling restart: SIGTERM one worker, start its replacement at once, wait until it is up.
-        for (let round = 0; round < ROUNDS; round++) {
-          for (let j = 0; j < WORKERS; j++) {
-            const old = workers[j] as CliProcess;
-            const replacement = start();
-            await terminate(old);
-            workers[j] = replacement;
-            await workerIdentity(replacement, 60_000);
-            await sleep(1500); // let the newcomer fill its slots before the next SIGTERM
+            });
           }
         }
-        // Then everybody at once (e.g. a deploy stopping the whole fleet).
-        feeding = false;
-        await feeder;
-        await Promise.all(workers.map(terminate));
-        // A last worker drains what the shutdowns re-queued.
-        const finisher = start();
-        const total = submitted.length;
-        const terminal = async () => {
-          const counts = await Promise.all(['completed', 'stalled', 'failed', 'cancelled', 'dropped'].map((s) => stack.redis.zcard(`${k.donePrefix}${s}`)));
-          return counts.reduce((a, b) => a + b, 0);
-        };
-        await waitFor(`all ${total} tasks to reach a terminal status`, async () => (await terminal()) >= total, 60_000, 200);
-        await terminate(finisher);
+      })();
+      await sleep(3000); // every slot filled
 
-        // ---------------------------------------------------------------- verification
-        const states = await readTasks(stack.redis, stack.keys, queue, submitted.map((s) => s.id));
-        const execs = await readExecutions(stack.recorder, stack.ns);
-        expect(await queueResidue(stack.redis, stack.keys, queue)).toEqual({ ready: 0, delayed: 0, started: 0 });
-
-        const hits: Record<Kind, number> = { stop: 0, resubmit: 0, continue: 0, 'continue-long': 0 };
-        const continueAwaited: number[] = [];
-        const continueRequeued: number[] = [];
-        const resubmitRequeueMs: number[] = [];
-        const stopStallMs: number[] = [];
-        const exitMs: number[] = [];
-        const hitTasks = new Map<number, Array<{ sig: Sigterm; run: Execution }>>();
-        for (const sig of sigterms) {
-          // A graceful exit, within the grace period (plus start-up of the shutdown path and slack).
-          expect(sig.exit.code, `worker ${sig.proc.pid} exit code`).toBe(0);
-          exitMs.push(sig.exit.at - sig.at);
-          for (const runs of execs.values()) {
-            for (const run of runs) {
-              if (run.pid !== sig.proc.pid || run.start > sig.at) continue;
-              if ((run.end !== null && run.end <= sig.at) || (run.abort !== null && run.abort <= sig.at)) continue;
-              const list = hitTasks.get(run.i);
-              if (list) list.push({ sig, run });
-              else hitTasks.set(run.i, [{ sig, run }]);
-            }
-          }
+      const sigterms: Sigterm[] = [];
+      const terminate = async (w: CliProcess) => {
+        const at = Date.now();
+        w.signal('SIGTERM');
+        const exit = await w.exited;
+        sigterms.push({ proc: w, at, exit });
+      };
+      // Rolling restart: SIGTERM one worker, start its replacement at once, wait until it is up.
+      for (let round = 0; round < ROUNDS; round++) {
+        for (let j = 0; j < WORKERS; j++) {
+          const old = workers[j] as CliProcess;
+          const replacement = start();
+          await terminate(old);
+          workers[j] = replacement;
+          await workerIdentity(replacement, 60_000);
+          await sleep(1500); // let the newcomer fill its slots before the next SIGTERM
         }
-        const byIndex = new Map(submitted.map((s) => [s.i, s]));
-        for (const [i, caught] of hitTasks) {
-          const task = byIndex.get(i) as Submitted;
-          const st = states.get(task.id)!;
-          const runs = execs.get(i) ?? [];
-          for (const { sig, run } of caught) {
-            const later = runs.filter((r) => r.start > run.start);
-            hits[task.kind]++;
-            const label = `${task.kind} task ${i} caught by SIGTERM of ${sig.proc.pid}`;
-            if (task.kind === 'stop') {
-              expect(run.abortCause, label).toBe('shutdown');
-              expect(run.abort! - sig.at, label).toBeLessThan(1500);
-              expect(later, `${label}: a stalled task is never re-run`).toHaveLength(0);
-              expect(st.status, label).toBe('stalled');
-              stopStallMs.push(st.completedAt - sig.at);
-            } else if (task.kind === 'resubmit') {
-              expect(run.abortCause, label).toBe('shutdown');
-              expect(run.abort! - sig.at, label).toBeLessThan(1500);
-              const next = later[0];
-              expect(next, `${label}: re-run`).toBeDefined();
-              expect(next!.pid, `${label}: re-run by another worker`).not.toBe(sig.proc.pid);
-              if (caught.length === 1 && later.every((r) => r.abort === null)) resubmitRequeueMs.push(st.submittedAt - sig.at);
-            } else {
-              // continue: awaited when it can finish within the grace period, else re-queued when it expires.
-              const naturalEnd = run.start + (runs.indexOf(run) === 0 ? task.ms : task.rerunMs);
-              if (naturalEnd <= sig.at + GRACE_MS - 300) {
-                expect(run.end, `${label}: finished by the same worker`).not.toBeNull();
-                expect(run.end! - sig.at, label).toBeLessThanOrEqual(GRACE_MS);
-                expect(sig.exit.at, `${label}: the worker waited for it`).toBeGreaterThanOrEqual(run.end!);
-                continueAwaited.push(run.end! - sig.at);
-              } else if (naturalEnd >= sig.at + GRACE_MS + 300) {
-                expect(run.abortCause, label).toBe('shutdown');
-                expect(run.abort! - sig.at, `${label}: aborted when the grace period ran out`).toBeGreaterThanOrEqual(GRACE_MS - 100);
-                expect(run.abort! - sig.at, label).toBeLessThan(GRACE_MS + 1500);
-                expect(later[0]?.pid, `${label}: re-run by another worker`).not.toBe(sig.proc.pid);
-                continueRequeued.push(run.abort! - sig.at);
-              }
-            }
-          }
-        }
-        // Every task ended visibly; only stop tasks caught by a SIGTERM are stalled; no retry was used.
-        const stalledExpected = new Set([...hitTasks.keys()].filter((i) => byIndex.get(i)?.kind === 'stop'));
-        for (const s of submitted) {
-          const st = states.get(s.id);
-          expect(st, `task ${s.i} exists`).toBeTruthy();
-          expect(st!.status, `${s.kind} task ${s.i}`).toBe(stalledExpected.has(s.i) ? 'stalled' : 'completed');
-          expect(st!.retryAttempt, `${s.kind} task ${s.i}: shutdown never uses a retry`).toBe(0);
-          expect(st!.errors.filter((e) => e.type === 'LeaseExpired'), `${s.kind} task ${s.i}: no lease expired`).toEqual([]);
-          if (s.kind !== 'stop') expect((execs.get(s.i) ?? []).some((r) => r.end !== null), `task ${s.i} ran to completion`).toBe(true);
-        }
-
-        results.set('worker processes started', n);
-        results.set('SIGTERMs (rolling + final + finisher)', sigterms.length);
-        results.set('WORKER_SHUTDOWN_GRACE (s)', GRACE_S);
-        results.set('tasks submitted', total);
-        results.set('tasks lost', submitted.filter((s) => !states.get(s.id)).length);
-        results.set('tasks completed', submitted.filter((s) => states.get(s.id)?.status === 'completed').length);
-        results.set('tasks stalled (stop policy, caught by SIGTERM)', submitted.filter((s) => states.get(s.id)?.status === 'stalled').length);
-        results.set('stop tasks caught by SIGTERM', hits.stop);
-        results.set('resubmit tasks caught by SIGTERM', hits.resubmit);
-        results.set('continue tasks caught by SIGTERM', hits.continue + hits['continue-long']);
-        results.set('continue tasks awaited to completion', continueAwaited.length);
-        results.set('continue tasks re-queued at the end of the grace period', continueRequeued.length);
-        results.set('retries consumed by shutdowns', submitted.filter((s) => (states.get(s.id)?.retryAttempt ?? 0) > 0).length);
-        results.setDistribution('SIGTERM → worker exited', exitMs);
-        results.setDistribution('stop: SIGTERM → task stalled', stopStallMs);
-        results.setDistribution('resubmit: SIGTERM → task re-queued', resubmitRequeueMs);
-        results.setDistribution('continue: SIGTERM → awaited task finished', continueAwaited);
-        results.setDistribution('continue: SIGTERM → overrunning task re-queued', continueRequeued);
-
-        for (const kind of Object.keys(hits) as Kind[]) expect(hits[kind], `${kind} tasks caught by a SIGTERM`).toBeGreaterThan(0);
-        expect(continueAwaited.length).toBeGreaterThan(0);
-        expect(continueRequeued.length).toBeGreaterThan(0);
-        expect(Math.max(...exitMs), 'every worker exited within the grace period + 3 s').toBeLessThanOrEqual(GRACE_MS + 3000);
-        expect(Math.max(0, ...stopStallMs), 'stop → stalled at once').toBeLessThan(1500);
-        expect(Math.max(0, ...resubmitRequeueMs), 'resubmit → re-queued at once').toBeLessThan(1500);
-
-        results.check('every worker exited with code 0 within the grace period + 3 s of its SIGTERM');
-        results.check('stop: every task caught by a SIGTERM was aborted at once, ended `stalled`, and never ran again');
-        results.check('resubmit: every task caught was aborted at once, re-queued without using a retry, and re-run by another worker to completion');
-        results.check('continue: tasks able to finish within the grace period were awaited by the same worker; those running past it were re-queued when it ran out and completed elsewhere');
-        results.check('every submitted task ended `completed` or (stop policy, caught) `stalled`; no retry consumed, no lease expired; queue structures empty');
-        results.finish();
-      } catch (err) {
-        results.fail(err);
-        throw err;
       }
-    },
+      // Then everybody at once (e.g. a deploy stopping the whole fleet).
+      feeding = false;
+      await feeder;
+      await Promise.all(workers.map(terminate));
+      // A last worker drains what the shutdowns re-queued.
+      const finisher = start();
+      const total = submitted.length;
+      const terminal = async () => {
+        const counts = await Promise.all(
+          ['completed', 'stalled', 'failed', 'cancelled', 'dropped'].map((s) =>
+            stack.redis.zcard(`${k.donePrefix}${s}`),
+          ),
+        );
+        return counts.reduce((a, b) => a + b, 0);
+      };
+      await waitFor(
+        `all ${total} tasks to reach a terminal status`,
+        async () => (await terminal()) >= total,
+        60_000,
+        200,
+      );
+      await terminate(finisher);
+
+      // ---------------------------------------------------------------- verification
+      const states = await readTasks(
+        stack.redis,
+        stack.keys,
+        queue,
+        submitted.map((s) => s.id),
+      );
+      const execs = await readExecutions(stack.recorder, stack.ns);
+      expect(await queueResidue(stack.redis, stack.keys, queue)).toEqual({ ready: 0, delayed: 0, started: 0 });
+
+      const hits: Record<Kind, number> = { stop: 0, resubmit: 0, continue: 0, 'continue-long': 0 };
+      const continueAwaited: number[] = [];
+      const continueRequeued: number[] = [];
+      const resubmitRequeueMs: number[] = [];
+      const stopStallMs: number[] = [];
+      const exitMs: number[] = [];
+      const hitTasks = new Map<number, Array<{ sig: Sigterm; run: Execution }>>();
+      for (const sig of sigterms) {
+        // A graceful exit, within the grace period (plus start-up of the shutdown path and slack).
+        expect(sig.exit.code, `worker ${sig.proc.pid} exit code`).toBe(0);
+        exitMs.push(sig.exit.at - sig.at);
+        for (const runs of execs.values()) {
+          for (const run of runs) {
+            if (run.pid !== sig.proc.pid || run.start > sig.at) continue;
+            if ((run.end !== null && run.end <= sig.at) || (run.abort !== null && run.abort <= sig.at)) continue;
+            const list = hitTasks.get(run.i);
+            if (list) list.push({ sig, run });
+            else hitTasks.set(run.i, [{ sig, run }]);
+          }
+        }
+      }
+      const byIndex = new Map(submitted.map((s) => [s.i, s]));
+      for (const [i, caught] of hitTasks) {
+        const task = byIndex.get(i) as Submitted;
+        const st = states.get(task.id)!;
+        const runs = execs.get(i) ?? [];
+        for (const { sig, run } of caught) {
+          const later = runs.filter((r) => r.start > run.start);
+          hits[task.kind]++;
+          const label = `${task.kind} task ${i} caught by SIGTERM of ${sig.proc.pid}`;
+          if (task.kind === 'stop') {
+            expect(run.abortCause, label).toBe('shutdown');
+            expect(run.abort! - sig.at, label).toBeLessThan(1500);
+            expect(later, `${label}: a stalled task is never re-run`).toHaveLength(0);
+            expect(st.status, label).toBe('stalled');
+            stopStallMs.push(st.completedAt - sig.at);
+          } else if (task.kind === 'resubmit') {
+            expect(run.abortCause, label).toBe('shutdown');
+            expect(run.abort! - sig.at, label).toBeLessThan(1500);
+            const next = later[0];
+            expect(next, `${label}: re-run`).toBeDefined();
+            expect(next!.pid, `${label}: re-run by another worker`).not.toBe(sig.proc.pid);
+            if (caught.length === 1 && later.every((r) => r.abort === null))
+              resubmitRequeueMs.push(st.submittedAt - sig.at);
+          } else {
+            // continue: awaited when it can finish within the grace period, else re-queued when it expires.
+            const naturalEnd = run.start + (runs.indexOf(run) === 0 ? task.ms : task.rerunMs);
+            if (naturalEnd <= sig.at + GRACE_MS - 300) {
+              expect(run.end, `${label}: finished by the same worker`).not.toBeNull();
+              expect(run.end! - sig.at, label).toBeLessThanOrEqual(GRACE_MS);
+              expect(sig.exit.at, `${label}: the worker waited for it`).toBeGreaterThanOrEqual(run.end!);
+              continueAwaited.push(run.end! - sig.at);
+            } else if (naturalEnd >= sig.at + GRACE_MS + 300) {
+              expect(run.abortCause, label).toBe('shutdown');
+              expect(run.abort! - sig.at, `${label}: aborted when the grace period ran out`).toBeGreaterThanOrEqual(
+                GRACE_MS - 100,
+              );
+              expect(run.abort! - sig.at, label).toBeLessThan(GRACE_MS + 1500);
+              expect(later[0]?.pid, `${label}: re-run by another worker`).not.toBe(sig.proc.pid);
+              continueRequeued.push(run.abort! - sig.at);
+            }
+          }
+        }
+      }
+      // Every task ended visibly; only stop tasks caught by a SIGTERM are stalled; no retry was used.
+      const stalledExpected = new Set([...hitTasks.keys()].filter((i) => byIndex.get(i)?.kind === 'stop'));
+      for (const s of submitted) {
+        const st = states.get(s.id);
+        expect(st, `task ${s.i} exists`).toBeTruthy();
+        expect(st!.status, `${s.kind} task ${s.i}`).toBe(stalledExpected.has(s.i) ? 'stalled' : 'completed');
+        expect(st!.retryAttempt, `${s.kind} task ${s.i}: shutdown never uses a retry`).toBe(0);
+        expect(
+          st!.errors.filter((e) => e.type === 'LeaseExpired'),
+          `${s.kind} task ${s.i}: no lease expired`,
+        ).toEqual([]);
+        if (s.kind !== 'stop')
+          expect(
+            (execs.get(s.i) ?? []).some((r) => r.end !== null),
+            `task ${s.i} ran to completion`,
+          ).toBe(true);
+      }
+
+      results.set('worker processes started', n);
+      results.set('SIGTERMs (rolling + final + finisher)', sigterms.length);
+      results.set('WORKER_SHUTDOWN_GRACE (s)', GRACE_S);
+      results.set('tasks submitted', total);
+      results.set('tasks lost', submitted.filter((s) => !states.get(s.id)).length);
+      results.set('tasks completed', submitted.filter((s) => states.get(s.id)?.status === 'completed').length);
+      results.set(
+        'tasks stalled (stop policy, caught by SIGTERM)',
+        submitted.filter((s) => states.get(s.id)?.status === 'stalled').length,
+      );
+      results.set('stop tasks caught by SIGTERM', hits.stop);
+      results.set('resubmit tasks caught by SIGTERM', hits.resubmit);
+      results.set('continue tasks caught by SIGTERM', hits.continue + hits['continue-long']);
+      results.set('continue tasks awaited to completion', continueAwaited.length);
+      results.set('continue tasks re-queued at the end of the grace period', continueRequeued.length);
+      results.set(
+        'retries consumed by shutdowns',
+        submitted.filter((s) => (states.get(s.id)?.retryAttempt ?? 0) > 0).length,
+      );
+      results.setDistribution('SIGTERM → worker exited', exitMs);
+      results.setDistribution('stop: SIGTERM → task stalled', stopStallMs);
+      results.setDistribution('resubmit: SIGTERM → task re-queued', resubmitRequeueMs);
+      results.setDistribution('continue: SIGTERM → awaited task finished', continueAwaited);
+      results.setDistribution('continue: SIGTERM → overrunning task re-queued', continueRequeued);
+
+      for (const kind of Object.keys(hits) as Kind[])
+        expect(hits[kind], `${kind} tasks caught by a SIGTERM`).toBeGreaterThan(0);
+      expect(continueAwaited.length).toBeGreaterThan(0);
+      expect(continueRequeued.length).toBeGreaterThan(0);
+      expect(Math.max(...exitMs), 'every worker exited within the grace period + 3 s').toBeLessThanOrEqual(
+        GRACE_MS + 3000,
+      );
+      expect(Math.max(0, ...stopStallMs), 'stop → stalled at once').toBeLessThan(1500);
+      expect(Math.max(0, ...resubmitRequeueMs), 'resubmit → re-queued at once').toBeLessThan(1500);
+
+      results.check('every worker exited with code 0 within the grace period + 3 s of its SIGTERM');
+      results.check('stop: every task caught by a SIGTERM was aborted at once, ended `stalled`, and never ran again');
+      results.check(
+        'resubmit: every task caught was aborted at once, re-queued without using a retry, and re-run by another worker to completion',
+      );
+      results.check(
+        'continue: tasks able to finish within the grace period were awaited by the same worker; those running past it were re-queued when it ran out and completed elsewhere',
+      );
+      results.check(
+        'every submitted task ended `completed` or (stop policy, caught) `stalled`; no retry consumed, no lease expired; queue structures empty',
+      );
+    }),
     scale(150_000, 900_000),
   );
 });

@@ -12,7 +12,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_TASKS, scale, sleep, waitFor } from '../helpers/reliability-env.js';
-import { createReliabilityStack, leaseSnapshot, queueResidue, readExecutions, readTasks, terminalCounts, type ReliabilityStack } from '../helpers/reliability-probe.js';
+import {
+  createReliabilityStack,
+  leaseSnapshot,
+  queueResidue,
+  readExecutions,
+  readTasks,
+  terminalCounts,
+  type ReliabilityStack,
+} from '../helpers/reliability-probe.js';
 import { killAllChildren, spawnCli, workerIdentity, type CliProcess } from '../helpers/reliability-procs.js';
 import { PrivateRedis } from '../helpers/reliability-redis.js';
 import { ResultRecorder } from '../helpers/reliability-results.js';
@@ -56,158 +64,213 @@ describe('reliability: scheduler and cleaner races', () => {
 
   it(
     `two schedulers + a cleaner over ${DELAYED} delayed tasks and ${FLAKY} delayed retries: no double dispatch, nothing stranded`,
-    async () => {
-      try {
-        const queue = 'default';
-        const env = stack.env({
-          WORKER_CONCURRENT_TASKS: '10',
-          WORKER_TTL: '0',
-          WORKER_LEASE_TIMEOUT: String(LEASE_S),
-          SCHEDULER_POLL_INTERVAL: '0.5',
-          SCHEDULER_BATCH_SIZE: '20',
-        });
-        const schedulers = [0, 1].map((j) => spawnCli('scheduler', { name: `race-scheduler-${j}`, env: { ...env, LOG_LEVEL: 'debug' } }));
-        const workers = Array.from({ length: WORKERS }, (_, j) => spawnCli('worker', { name: `race-worker-${j}`, env, args: [FIXTURE_TASKS] }));
-        const identities = await Promise.all(workers.map((w) => workerIdentity(w, 60_000)));
-        await Promise.all(schedulers.map((s) => s.waitForLog((l) => l.msg === 'Scheduler started', 60_000)));
+    results.run(async () => {
+      const queue = 'default';
+      const env = stack.env({
+        WORKER_CONCURRENT_TASKS: '10',
+        WORKER_TTL: '0',
+        WORKER_LEASE_TIMEOUT: String(LEASE_S),
+        SCHEDULER_POLL_INTERVAL: '0.5',
+        SCHEDULER_BATCH_SIZE: '20',
+      });
+      const schedulers = [0, 1].map((j) =>
+        spawnCli('scheduler', { name: `race-scheduler-${j}`, env: { ...env, LOG_LEVEL: 'debug' } }),
+      );
+      const workers = Array.from({ length: WORKERS }, (_, j) =>
+        spawnCli('worker', { name: `race-worker-${j}`, env, args: [FIXTURE_TASKS] }),
+      );
+      const identities = await Promise.all(workers.map((w) => workerIdentity(w, 60_000)));
+      await Promise.all(schedulers.map((s) => s.waitForLog((l) => l.msg === 'Scheduler started', 60_000)));
 
-        // The cleaner, back to back, for the whole run.
-        const cleanerPasses: Array<{ code: number | null; recovered: number; ms: number }> = [];
-        let cleaning = true;
-        const cleanerLoop = (async () => {
-          let n = 0;
-          while (cleaning) {
-            const c = spawnCli('cleaner', { name: `race-cleaner-${n++}`, env, args: ['--stale-time', String(STALE_S)] });
-            const exit = await c.exited;
-            const report = c.logs.find((l) => l.msg === 'Cleaner finished');
-            cleanerPasses.push({ code: exit.code, recovered: Number(report?.recovered ?? NaN), ms: exit.at - c.spawnedAt });
-          }
-        })();
-
-        // The load: delayed tasks in batches sharing a run_at, spread over SPREAD_MS; flaky tasks now.
-        const subs: Sub[] = [];
-        const t0 = Date.now();
-        for (let b = 0; b * 50 < DELAYED; b++) {
-          const runAt = t0 + 1000 + Math.floor(((b * 50) / DELAYED) * SPREAD_MS);
-          const params: WorkParams[] = Array.from({ length: Math.min(50, DELAYED - b * 50) }, (_, j) => ({ i: subs.length + j, ms: 10 + Math.floor(Math.random() * 40) }));
-          const res = await stack.client.submitMany(relWork, params as unknown as Array<Record<string, unknown>>, { runAt });
-          res.forEach((r, j) => {
-            if (!r.ok) throw r.error;
-            subs.push({ i: (params[j] as WorkParams).i, id: r.task.id, kind: 'delayed', runAt });
+      // The cleaner, back to back, for the whole run.
+      const cleanerPasses: Array<{ code: number | null; recovered: number; ms: number }> = [];
+      let cleaning = true;
+      const cleanerLoop = (async () => {
+        let n = 0;
+        while (cleaning) {
+          const c = spawnCli('cleaner', { name: `race-cleaner-${n++}`, env, args: ['--stale-time', String(STALE_S)] });
+          const exit = await c.exited;
+          const report = c.logs.find((l) => l.msg === 'Cleaner finished');
+          cleanerPasses.push({
+            code: exit.code,
+            recovered: Number(report?.recovered ?? NaN),
+            ms: exit.at - c.spawnedAt,
           });
         }
-        for (let b = 0; b * 50 < FLAKY; b++) {
-          const params: WorkParams[] = Array.from({ length: Math.min(50, FLAKY - b * 50) }, (_, j) => ({ i: subs.length + j, ms: 20 }));
-          const res = await stack.client.submitMany(relFlaky, params as unknown as Array<Record<string, unknown>>);
-          res.forEach((r, j) => {
-            if (!r.ok) throw r.error;
-            subs.push({ i: (params[j] as WorkParams).i, id: r.task.id, kind: 'flaky', runAt: 0 });
-          });
-        }
+      })();
 
-        // Freeze one worker while it holds tasks, past its lease and the stale time; then thaw it.
-        await waitFor('the frozen worker to hold tasks', async () => (await leaseSnapshot(stack.redis, stack.keys, queue)).some((l) => l.owner === identities[0]!.owner), 30_000, 10);
-        const frozen = workers[0] as CliProcess;
-        frozen.signal('SIGSTOP');
-        const frozenAt = Date.now();
-        const frozenTasks = (await leaseSnapshot(stack.redis, stack.keys, queue)).filter((l) => l.owner === identities[0]!.owner);
-        await sleep((LEASE_S + 2) * 1000);
-        frozen.signal('SIGCONT');
-        const thawedAt = Date.now();
-
-        const total = subs.length;
-        await waitFor(`all ${total} tasks to finish`, async () => (await stack.redis.zcard(stack.keys.queue(queue).done('completed'))) >= total, 90_000, 200);
-        cleaning = false;
-        await cleanerLoop;
-        await sleep(300); // last debug lines of the schedulers
-
-        // ---------------------------------------------------------------- verification
-        expect(await queueResidue(stack.redis, stack.keys, queue)).toEqual({ ready: 0, delayed: 0, started: 0 });
-        expect(await terminalCounts(stack.redis, stack.keys, queue)).toEqual({ completed: total, failed: 0, cancelled: 0, stalled: 0, dropped: 0 });
-        const states = await readTasks(stack.redis, stack.keys, queue, subs.map((s) => s.id));
-        const execs = await readExecutions(stack.recorder, stack.ns);
-
-        // Dispatches, as logged by each scheduler.
-        const dispatches = new Map<string, number>();
-        const perScheduler = schedulers.map((s) => {
-          let n = 0;
-          for (const l of s.logs) {
-            if (typeof l.task_id !== 'string' || !String(l.msg).includes('dispatched')) continue;
-            dispatches.set(l.task_id, (dispatches.get(l.task_id) ?? 0) + 1);
-            n++;
-          }
-          return n;
+      // The load: delayed tasks in batches sharing a run_at, spread over SPREAD_MS; flaky tasks now.
+      const subs: Sub[] = [];
+      const t0 = Date.now();
+      for (let b = 0; b * 50 < DELAYED; b++) {
+        const runAt = t0 + 1000 + Math.floor(((b * 50) / DELAYED) * SPREAD_MS);
+        const params: WorkParams[] = Array.from({ length: Math.min(50, DELAYED - b * 50) }, (_, j) => ({
+          i: subs.length + j,
+          ms: 10 + Math.floor(Math.random() * 40),
+        }));
+        const res = await stack.client.submitMany(relWork, params as unknown as Array<Record<string, unknown>>, {
+          runAt,
         });
-        const twice = [...dispatches].filter(([, c]) => c > 1).map(([id]) => id);
-        expect(twice, 'tasks dispatched more than once').toEqual([]);
-        const frozenIds = new Set(frozenTasks.map((l) => l.id));
-        for (const s of subs) {
-          // A frozen flaky task recovered before its retry was scheduled re-runs without the scheduler.
-          if (frozenIds.has(s.id)) expect(dispatches.get(s.id) ?? 0, `frozen ${s.kind} task ${s.i}`).toBeLessThanOrEqual(1);
-          else expect(dispatches.get(s.id), `${s.kind} task ${s.i} dispatched exactly once`).toBe(1);
-        }
-
-        // Executions: one per delayed task, two per flaky task (the failing attempt and its retry),
-        // except the tasks the frozen worker held, which were recovered and ran again.
-        const lateness: number[] = [];
-        let extraRuns = 0;
-        let frozenRecovered = 0;
-        for (const s of subs) {
-          const st = states.get(s.id)!;
-          const runs = execs.get(s.i) ?? [];
-          const expected = s.kind === 'delayed' ? 1 : 2;
-          if (frozenIds.has(s.id)) {
-            // It may have been frozen before or after its handler started; either way it completed.
-            expect(runs.some((r) => r.end !== null), `frozen task ${s.i} ran to completion`).toBe(true);
-            if (st.errors.some((e) => e.type === 'LeaseExpired')) frozenRecovered++;
-            extraRuns += Math.max(0, runs.length - expected);
-          } else {
-            expect(runs.length, `${s.kind} task ${s.i} runs`).toBe(expected);
-            expect(st.starts, `${s.kind} task ${s.i} claims`).toBe(expected);
-          }
-          if (s.kind === 'delayed') {
-            expect(st.startedAt, `task ${s.i} never starts before its run_at`).toBeGreaterThanOrEqual(s.runAt);
-            if (!frozenIds.has(s.id)) lateness.push(st.startedAt - s.runAt);
-          }
-        }
-        // The thawed worker's late reports were refused (fencing), it did not overwrite anything.
-        const zombie = frozen.logs.filter((l) => l.at >= thawedAt && /lease was lost|Completion rejected/.test(String(l.msg)));
-        const recoveredByCleaner = cleanerPasses.reduce((a, p) => a + (Number.isFinite(p.recovered) ? p.recovered : 0), 0);
-
-        results.set('schedulers', 2);
-        results.set('cleaner passes (--stale-time ' + STALE_S + ')', cleanerPasses.length);
-        results.set('worker processes', WORKERS);
-        results.set('delayed tasks', DELAYED);
-        results.set('tasks with a delayed retry', FLAKY);
-        results.set(`run_at spread (s)`, SPREAD_MS / 1000);
-        results.set('dispatches by scheduler A', perScheduler[0] as number);
-        results.set('dispatches by scheduler B', perScheduler[1] as number);
-        results.set('tasks dispatched twice', twice.length);
-        results.set('tasks stranded (not completed)', total - (await stack.redis.zcard(stack.keys.queue(queue).done('completed'))));
-        results.set('tasks held by the frozen worker', frozenTasks.length);
-        results.set('frozen for (s)', Math.round((thawedAt - frozenAt) / 100) / 10);
-        results.set('leases recovered by the cleaner', recoveredByCleaner);
-        results.set('frozen worker’s tasks recovered by lease expiry', frozenRecovered);
-        results.set('extra runs (frozen worker’s tasks only)', extraRuns);
-        results.set('late reports of the thawed worker refused', zombie.length);
-        results.setDistribution('dispatch lateness (run_at → started)', lateness);
-
-        expect(cleanerPasses.length, 'the cleaner ran during the load').toBeGreaterThanOrEqual(2);
-        expect(cleanerPasses.every((p) => p.code === 0), 'every cleaner pass exited 0').toBe(true);
-        expect(frozenTasks.length).toBeGreaterThan(0);
-        expect(frozenRecovered, 'the frozen worker’s tasks were recovered while it was frozen').toBeGreaterThan(0);
-        expect(perScheduler.reduce((a, b) => a + b, 0)).toBe(total);
-        expect(workers.every((w) => w.alive), 'every worker (including the thawed one) still running').toBe(true);
-
-        results.check('every task was dispatched by exactly one scheduler, exactly once (from both schedulers’ dispatch logs)');
-        results.check('every delayed task ran exactly once and never before its run_at; every retrying task ran exactly twice — apart from the frozen worker’s tasks, which were recovered and re-run');
-        results.check('all tasks `completed`; ready list, delayed set and lease set empty; every cleaner pass exited 0');
-        results.finish();
-      } catch (err) {
-        results.fail(err);
-        throw err;
+        res.forEach((r, j) => {
+          if (!r.ok) throw r.error;
+          subs.push({ i: (params[j] as WorkParams).i, id: r.task.id, kind: 'delayed', runAt });
+        });
       }
-    },
+      for (let b = 0; b * 50 < FLAKY; b++) {
+        const params: WorkParams[] = Array.from({ length: Math.min(50, FLAKY - b * 50) }, (_, j) => ({
+          i: subs.length + j,
+          ms: 20,
+        }));
+        const res = await stack.client.submitMany(relFlaky, params as unknown as Array<Record<string, unknown>>);
+        res.forEach((r, j) => {
+          if (!r.ok) throw r.error;
+          subs.push({ i: (params[j] as WorkParams).i, id: r.task.id, kind: 'flaky', runAt: 0 });
+        });
+      }
+
+      // Freeze one worker while it holds tasks, past its lease and the stale time; then thaw it.
+      await waitFor(
+        'the frozen worker to hold tasks',
+        async () => (await leaseSnapshot(stack.redis, stack.keys, queue)).some((l) => l.owner === identities[0]!.owner),
+        30_000,
+        10,
+      );
+      const frozen = workers[0] as CliProcess;
+      frozen.signal('SIGSTOP');
+      const frozenAt = Date.now();
+      const frozenTasks = (await leaseSnapshot(stack.redis, stack.keys, queue)).filter(
+        (l) => l.owner === identities[0]!.owner,
+      );
+      await sleep((LEASE_S + 2) * 1000);
+      frozen.signal('SIGCONT');
+      const thawedAt = Date.now();
+
+      const total = subs.length;
+      await waitFor(
+        `all ${total} tasks to finish`,
+        async () => (await stack.redis.zcard(stack.keys.queue(queue).done('completed'))) >= total,
+        90_000,
+        200,
+      );
+      cleaning = false;
+      await cleanerLoop;
+      await sleep(300); // last debug lines of the schedulers
+
+      // ---------------------------------------------------------------- verification
+      expect(await queueResidue(stack.redis, stack.keys, queue)).toEqual({ ready: 0, delayed: 0, started: 0 });
+      expect(await terminalCounts(stack.redis, stack.keys, queue)).toEqual({
+        completed: total,
+        failed: 0,
+        cancelled: 0,
+        stalled: 0,
+        dropped: 0,
+      });
+      const states = await readTasks(
+        stack.redis,
+        stack.keys,
+        queue,
+        subs.map((s) => s.id),
+      );
+      const execs = await readExecutions(stack.recorder, stack.ns);
+
+      // Dispatches, as logged by each scheduler.
+      const dispatches = new Map<string, number>();
+      const perScheduler = schedulers.map((s) => {
+        let n = 0;
+        for (const l of s.logs) {
+          if (typeof l.task_id !== 'string' || !String(l.msg).includes('dispatched')) continue;
+          dispatches.set(l.task_id, (dispatches.get(l.task_id) ?? 0) + 1);
+          n++;
+        }
+        return n;
+      });
+      const twice = [...dispatches].filter(([, c]) => c > 1).map(([id]) => id);
+      expect(twice, 'tasks dispatched more than once').toEqual([]);
+      const frozenIds = new Set(frozenTasks.map((l) => l.id));
+      for (const s of subs) {
+        // A frozen flaky task recovered before its retry was scheduled re-runs without the scheduler.
+        if (frozenIds.has(s.id))
+          expect(dispatches.get(s.id) ?? 0, `frozen ${s.kind} task ${s.i}`).toBeLessThanOrEqual(1);
+        else expect(dispatches.get(s.id), `${s.kind} task ${s.i} dispatched exactly once`).toBe(1);
+      }
+
+      // Executions: one per delayed task, two per flaky task (the failing attempt and its retry),
+      // except the tasks the frozen worker held, which were recovered and ran again.
+      const lateness: number[] = [];
+      let extraRuns = 0;
+      let frozenRecovered = 0;
+      for (const s of subs) {
+        const st = states.get(s.id)!;
+        const runs = execs.get(s.i) ?? [];
+        const expected = s.kind === 'delayed' ? 1 : 2;
+        if (frozenIds.has(s.id)) {
+          // It may have been frozen before or after its handler started; either way it completed.
+          expect(
+            runs.some((r) => r.end !== null),
+            `frozen task ${s.i} ran to completion`,
+          ).toBe(true);
+          if (st.errors.some((e) => e.type === 'LeaseExpired')) frozenRecovered++;
+          extraRuns += Math.max(0, runs.length - expected);
+        } else {
+          expect(runs.length, `${s.kind} task ${s.i} runs`).toBe(expected);
+          expect(st.starts, `${s.kind} task ${s.i} claims`).toBe(expected);
+        }
+        if (s.kind === 'delayed') {
+          expect(st.startedAt, `task ${s.i} never starts before its run_at`).toBeGreaterThanOrEqual(s.runAt);
+          if (!frozenIds.has(s.id)) lateness.push(st.startedAt - s.runAt);
+        }
+      }
+      // The thawed worker's late reports were refused (fencing), it did not overwrite anything.
+      const zombie = frozen.logs.filter(
+        (l) => l.at >= thawedAt && /lease was lost|Completion rejected/.test(String(l.msg)),
+      );
+      const recoveredByCleaner = cleanerPasses.reduce(
+        (a, p) => a + (Number.isFinite(p.recovered) ? p.recovered : 0),
+        0,
+      );
+
+      results.set('schedulers', 2);
+      results.set('cleaner passes (--stale-time ' + STALE_S + ')', cleanerPasses.length);
+      results.set('worker processes', WORKERS);
+      results.set('delayed tasks', DELAYED);
+      results.set('tasks with a delayed retry', FLAKY);
+      results.set(`run_at spread (s)`, SPREAD_MS / 1000);
+      results.set('dispatches by scheduler A', perScheduler[0] as number);
+      results.set('dispatches by scheduler B', perScheduler[1] as number);
+      results.set('tasks dispatched twice', twice.length);
+      results.set(
+        'tasks stranded (not completed)',
+        total - (await stack.redis.zcard(stack.keys.queue(queue).done('completed'))),
+      );
+      results.set('tasks held by the frozen worker', frozenTasks.length);
+      results.set('frozen for (s)', Math.round((thawedAt - frozenAt) / 100) / 10);
+      results.set('leases recovered by the cleaner', recoveredByCleaner);
+      results.set('frozen worker’s tasks recovered by lease expiry', frozenRecovered);
+      results.set('extra runs (frozen worker’s tasks only)', extraRuns);
+      results.set('late reports of the thawed worker refused', zombie.length);
+      results.setDistribution('dispatch lateness (run_at → started)', lateness);
+
+      expect(cleanerPasses.length, 'the cleaner ran during the load').toBeGreaterThanOrEqual(2);
+      expect(
+        cleanerPasses.every((p) => p.code === 0),
+        'every cleaner pass exited 0',
+      ).toBe(true);
+      expect(frozenTasks.length).toBeGreaterThan(0);
+      expect(frozenRecovered, 'the frozen worker’s tasks were recovered while it was frozen').toBeGreaterThan(0);
+      expect(perScheduler.reduce((a, b) => a + b, 0)).toBe(total);
+      expect(
+        workers.every((w) => w.alive),
+        'every worker (including the thawed one) still running',
+      ).toBe(true);
+
+      results.check(
+        'every task was dispatched by exactly one scheduler, exactly once (from both schedulers’ dispatch logs)',
+      );
+      results.check(
+        'every delayed task ran exactly once and never before its run_at; every retrying task ran exactly twice — apart from the frozen worker’s tasks, which were recovered and re-run',
+      );
+      results.check('all tasks `completed`; ready list, delayed set and lease set empty; every cleaner pass exited 0');
+    }),
     scale(150_000, 900_000),
   );
 });

@@ -35,6 +35,8 @@ export interface SchemaProblem {
   /** Dotted path to the value (`""` for the root). */
   path: string;
   message: string;
+  /** `type` when the value has the wrong JSON type. */
+  code?: 'type';
 }
 
 function typeOf(value: unknown): string {
@@ -60,14 +62,14 @@ export function validate(schema: JsonSchema | boolean | undefined, value: unknow
     const results = alternatives.map((s) => validate(s, value, path));
     if (results.some((r) => r.length === 0)) return [];
     // Report the alternative whose type fits (e.g. the number branch of number|null).
-    const fitting = results.find((r, i) => !alternatives[i]?.type || r.every((p) => !p.message.startsWith('must be a')));
+    const fitting = results.find((r) => r.every((p) => p.code !== 'type' || p.path !== path));
     return fitting ?? results[0] ?? [];
   }
   if (schema.type !== undefined) {
     const types = typeof schema.type === 'string' ? [schema.type] : schema.type;
     if (!types.some((t) => matchesType(value, t))) {
       const want = types.map((t) => (t === 'integer' ? 'whole number' : t)).join(' or ');
-      return [{ path, message: `must be a${/^[aeiou]/.test(want) ? 'n' : ''} ${want}` }];
+      return [{ path, message: `must be a${/^[aeiou]/.test(want) ? 'n' : ''} ${want}`, code: 'type' }];
     }
   }
   if (schema.const !== undefined && value !== schema.const) return [{ path, message: `must be ${JSON.stringify(schema.const)}` }];

@@ -13,7 +13,6 @@ import {
   TaskName,
   TaskStatusSchema,
   TaskSummary,
-  TaskVersion,
   errorResponses,
   intQuery,
   blankAsAbsent,

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { TaskSummary } from '../../api/types';
 import { formatParams, formatTime } from '../../utils/format';
@@ -25,10 +25,14 @@ interface Props<T extends TaskSummary> {
   extra?: ReadonlyArray<Column<T>>;
   showQueue?: boolean;
   showError?: boolean;
+  /** Content of a full-width row under a task (its error history, ...), or null for none. */
+  expanded?: (task: T) => ReactNode;
 }
 
 /** Task summaries as a table: id (links to the detail page), type, queue, status, retries, times. */
-export function TaskTable<T extends TaskSummary>({ tasks, selection, extra = [], showQueue = true, showError = true }: Props<T>) {
+export function TaskTable<T extends TaskSummary>(props: Props<T>) {
+  const { tasks, selection, extra = [], showQueue = true, showError = true, expanded } = props;
+  const width = 6 + (selection ? 1 : 0) + (showQueue ? 1 : 0) + (showError ? 1 : 0) + extra.length;
   const allSelected = selection !== undefined && tasks.length > 0 && selection.selected.length === tasks.length;
   return (
     <div className="scroll-x">
@@ -54,40 +58,55 @@ export function TaskTable<T extends TaskSummary>({ tasks, selection, extra = [],
           </tr>
         </thead>
         <tbody>
-          {tasks.map((t) => (
-            <tr key={t.id} className={selection?.isSelected(t.id) ? styles.selected : undefined}>
-              {selection && (
-                <td className={styles.check}>
-                  <input type="checkbox" aria-label={`Select ${t.id}`} checked={selection.isSelected(t.id)} onChange={() => selection.toggle(t.id)} />
-                </td>
-              )}
-              <td className="mono">
-                <Link to={`/tasks/${t.id}`}>{t.id}</Link>
-              </td>
-              <td>
-                {t.name} <span className="muted">v{t.version}</span>
-              </td>
-              {showQueue && <td>{t.queue}</td>}
-              <td>
-                <StatusPill status={t.status} />
-              </td>
-              <td className="num">{t.retry_attempt}</td>
-              <td className={`mono ${styles.params}`} title={JSON.stringify(t.parameters)}>
-                {formatParams(t.parameters, 40)}
-              </td>
-              <td>{formatTime(t.submitted_at)}</td>
-              {showError && (
-                <td className={styles.error} title={t.last_error}>
-                  {t.last_error ?? ''}
-                </td>
-              )}
-              {extra.map((c) => (
-                <td key={c.header} className={c.className}>
-                  {c.cell(t)}
-                </td>
-              ))}
-            </tr>
-          ))}
+          {tasks.map((t) => {
+            const more = expanded?.(t);
+            return (
+              <Fragment key={t.id}>
+                <tr className={selection?.isSelected(t.id) ? styles.selected : undefined}>
+                  {selection && (
+                    <td className={styles.check}>
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${t.id}`}
+                        checked={selection.isSelected(t.id)}
+                        onChange={() => selection.toggle(t.id)}
+                      />
+                    </td>
+                  )}
+                  <td className="mono">
+                    <Link to={`/tasks/${t.id}`}>{t.id}</Link>
+                  </td>
+                  <td>
+                    {t.name} <span className="muted">v{t.version}</span>
+                  </td>
+                  {showQueue && <td>{t.queue}</td>}
+                  <td>
+                    <StatusPill status={t.status} />
+                  </td>
+                  <td className="num">{t.retry_attempt}</td>
+                  <td className={`mono ${styles.params}`} title={JSON.stringify(t.parameters)}>
+                    {formatParams(t.parameters, 40)}
+                  </td>
+                  <td>{formatTime(t.submitted_at)}</td>
+                  {showError && (
+                    <td className={styles.error} title={t.last_error}>
+                      {t.last_error ?? ''}
+                    </td>
+                  )}
+                  {extra.map((c) => (
+                    <td key={c.header} className={c.className}>
+                      {c.cell(t)}
+                    </td>
+                  ))}
+                </tr>
+                {more && (
+                  <tr className={styles.expanded}>
+                    <td colSpan={width}>{more}</td>
+                  </tr>
+                )}
+              </Fragment>
+            );
+          })}
         </tbody>
       </table>
     </div>
