@@ -23,6 +23,8 @@ import { TaskAbortError, type TaskContext, type TaskLogger } from '../tasks/cont
 import type { TaskRegistry } from '../tasks/registry.js';
 import { AttemptAbort, runAttempt, type AttemptOutcome } from './run-attempt.js';
 import type { WorkerHooks } from './worker-hooks.js';
+import { logOutcome } from './log-outcome.js';
+import { withRetries } from './with-retries.js';
 
 const BATCH = 50;
 const MAX_IN_FLIGHT = 3;
@@ -306,7 +308,7 @@ export class Worker {
           queue: task.queue,
         });
       return runAttempt(task, def, ctx, abort).then((outcome) => {
-        this.logOutcome(task, outcome);
+        logOutcome(this.opts.logger, this.debug, task, outcome);
         return outcome;
       });
     };
@@ -321,30 +323,6 @@ export class Worker {
           deadLetter: false,
         }),
     );
-  }
-
-  /** One line per state transition (spec §10.3 wording); routine ones at debug level. */
-  private logOutcome(task: ClaimedTask, outcome: AttemptOutcome): void {
-    const log = this.opts.logger;
-    const fields = { task_id: task.id, task: task.name, queue: task.queue, attempt: task.retryAttempt + 1 };
-    if (outcome.kind === 'complete') {
-      if (this.debug) log.debug(`Task ${task.id} completed.`, fields);
-    } else if (outcome.kind === 'retry') {
-      const why = outcome.error ? `: ${outcome.error.error}` : ' (worker shutting down)';
-      if (outcome.runAt === null) log.info(`Task ${task.id} requeued for immediate retry${why}`, fields);
-      else log.info(`Task ${task.id} scheduled for retry at ${new Date(outcome.runAt).toISOString()}${why}`, fields);
-    } else if (outcome.kind === 'finish') {
-      const error = outcome.error?.error ?? '';
-      if (outcome.status === 'dropped')
-        log.error(`Dropping unknown task ${task.name} v${task.version} id=${task.id}.`, fields);
-      else if (outcome.status === 'failed') {
-        log.warn(`Task ${task.id} failed with error: ${error}`, fields);
-        if (outcome.deadLetter) log.info(`Task ${task.id} sent to dead letter queue.`, fields);
-      } else if (outcome.status === 'cancelled') log.info(`Task ${task.id} cancelled.`, fields);
-      else log.warn(`Task ${task.id} stalled: ${error}`, fields);
-    } else {
-      log.warn(`Task ${task.id} lease was lost; another worker owns it now.`, fields);
-    }
   }
 
   private get debug(): boolean {
@@ -363,10 +341,10 @@ export class Worker {
         else this.pending.set(task.queue, [entry]);
       } else if (outcome.kind === 'retry') {
         status = outcome.runAt === null ? 'submitted' : 'scheduled';
-        const res = await this.withRetries(() => this.opts.store.retry(task.queue, this.owner, task, outcome));
+        const res = await withRetries(() => this.opts.store.retry(task.queue, this.owner, task, outcome));
         if (res === 'cancel-requested') {
           status = 'cancelled';
-          await this.withRetries(() =>
+          await withRetries(() =>
             this.opts.store.finish(task.queue, this.owner, task, {
               status: 'cancelled',
               error: null,
@@ -376,7 +354,7 @@ export class Worker {
         }
       } else if (outcome.kind === 'finish') {
         status = outcome.status;
-        await this.withRetries(() => this.opts.store.finish(task.queue, this.owner, task, outcome));
+        await withRetries(() => this.opts.store.finish(task.queue, this.owner, task, outcome));
       } else {
         status = 'abandoned';
       }
@@ -401,19 +379,6 @@ export class Worker {
       if (this.state === 'running') this.pumpAll();
       else this.flushPending();
       this.maybeFinish();
-    }
-  }
-
-  private async withRetries<T>(fn: () => Promise<T>): Promise<T> {
-    let delay = 100;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        if (attempt >= 8) throw err;
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 2000);
-      }
     }
   }
 

@@ -87,10 +87,14 @@ export async function queueResidue(redis: Redis, keys: KeyCatalogue, queue: stri
 }
 
 /** Sizes of the terminal sets of a queue. */
-export async function terminalCounts(redis: Redis, keys: KeyCatalogue, queue: string): Promise<Record<string, number>> {
+export async function terminalCounts(
+  redis: Redis,
+  keys: KeyCatalogue,
+  queue: string,
+): Promise<Record<'completed' | 'failed' | 'cancelled' | 'stalled' | 'dropped', number>> {
   const names = ['completed', 'failed', 'cancelled', 'stalled', 'dropped'] as const;
   const counts = await Promise.all(names.map((s) => redis.zcard(keys.queue(queue).done(s))));
-  return Object.fromEntries(names.map((s, i) => [s, counts[i] as number]));
+  return Object.fromEntries(names.map((s, i) => [s, counts[i] as number])) as Record<(typeof names)[number], number>;
 }
 
 /** key → sha1(TYPE + DUMP) of every key matching `prefix:*` (prefix must hold no glob characters). */

@@ -132,6 +132,23 @@ describe('submission', () => {
     });
   });
 
+  it('accepts and stores every submission to a rate-limited queue (limits delay starts, never reject: spec B7)', async () => {
+    const q = await s.call({
+      method: 'POST',
+      url: '/queues',
+      payload: { name: 'limited', rate_numerator: 1, rate_denominator: 1, rate_period: 'hour' },
+    });
+    expect(q.status).toBe(201);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await submit(s, { name: 'echo_task', version: 1, queue: 'limited' });
+      expect(r.status).toBe(200);
+      ids.push(r.body.task.id);
+    }
+    const stored = await Promise.all(ids.map((id) => s.rt.store.getTask(id)));
+    expect(stored.map((t) => t?.status)).toEqual(['submitted', 'submitted', 'submitted']);
+  });
+
   describe('POST /schedule-task', () => {
     it('stores a future task as scheduled and reports its run time', async () => {
       const runAt = new Date(Date.now() + 3_600_000).toISOString();

@@ -32,7 +32,7 @@ export function useRoles() {
 }
 
 /** Config writes refresh every config view (queues appear in role forms and filters). */
-function useConfigMutation<A>(fn: (args: A) => Promise<unknown>) {
+function useConfigMutation<A, R>(fn: (args: A) => Promise<R>) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: fn,

@@ -117,8 +117,8 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
     },
     async (req) => {
       const ids = [...new Set(req.body.task_ids.map((id) => id.toUpperCase()))];
-      // One id per call: RedisTaskStore.removeDeadLetters loses counts when given several ids
-      // (`removed += await …` across concurrent callbacks); see the engine notes in docs/api.md.
+      // One id per call: RedisTaskStore.removeDeadLetters undercounts when given several ids at
+      // once (its concurrent callbacks each do `removed += await …`), and the count is the point.
       const counts = await Promise.all(ids.map((id) => rt.store.removeDeadLetters([id])));
       return { removed: counts.reduce((a, b) => a + b, 0), task_ids: req.body.task_ids };
     },
