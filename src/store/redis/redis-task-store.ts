@@ -19,11 +19,13 @@ import type {
   SubmitOutcome,
   TaskStore,
 } from '../../ports/task-store.js';
-import { KeyCatalogue, TERMINAL_KEYS } from './keys.js';
+import { KeyCatalogue } from './keys.js';
 import { decodeBody, encodeError, encodeNewRecord, pack } from './record-codec.js';
 import { toClaimedTask } from './record-mapper.js';
 import { runScript, type ScriptArg } from './scripts.js';
 import { TaskReader } from './task-reader.js';
+import { Maintenance } from './maintenance.js';
+import { WakeWaiter } from './wake-waiter.js';
 
 export interface RedisTaskStoreOptions {
   /** Main connection: scripts and reads. */
@@ -39,9 +41,8 @@ export class RedisTaskStore implements TaskStore {
   readonly redis: Redis;
   readonly keys: KeyCatalogue;
   private readonly reader: TaskReader;
-  private readonly createBlocking?: () => Redis;
-  private blocking: Redis | null = null;
-  private blockingId: number | null = null;
+  private readonly waiter: WakeWaiter | null;
+  private readonly maintenance: Maintenance;
   /** Queues this process already added to the known-queues set. */
   private readonly registered = new Set<string>();
 
@@ -49,7 +50,10 @@ export class RedisTaskStore implements TaskStore {
     this.redis = opts.redis;
     this.keys = new KeyCatalogue(opts.prefix ?? 'jobbers');
     this.reader = new TaskReader(this.redis, this.keys);
-    this.createBlocking = opts.createBlockingConnection;
+    this.waiter = opts.createBlockingConnection
+      ? new WakeWaiter(this.redis, this.keys, opts.createBlockingConnection)
+      : null;
+    this.maintenance = new Maintenance(this.redis, this.keys, this.reader);
   }
 
   // ---------------------------------------------------------------- submission
@@ -189,35 +193,15 @@ export class RedisTaskStore implements TaskStore {
     return (await runScript(this.redis, 'set-type-limits', [k.tasks, k.ready, k.wake], args)) as number;
   }
 
-  /**
-   * Blocks on the queues' wake markers. A dedicated connection, since BLPOP holds it; interrupt()
-   * unblocks it at once (config change, shutdown) through CLIENT UNBLOCK on the main connection.
-   */
-  async waitForWork(queues: string[], timeoutMs: number): Promise<string | null> {
-    if (!this.createBlocking) throw new Error('This store was created without a blocking connection');
-    if (!this.blocking) {
-      const conn = this.createBlocking();
-      this.blocking = conn;
-      const refreshId = () => {
-        conn.client('ID').then(
-          (id) => (this.blockingId = Number(id)),
-          () => (this.blockingId = null),
-        );
-      };
-      conn.on('ready', refreshId);
-      if (conn.status === 'ready') refreshId();
-    }
-    if (queues.length === 0) {
-      await new Promise((r) => setTimeout(r, timeoutMs));
-      return null;
-    }
-    const reply = await this.blocking.blpop(...queues.map((q) => this.keys.queue(q).wake), timeoutMs / 1000);
-    return reply ? this.keys.queueOf(reply[0]) : null;
+  /** Blocks until one of the queues may have work (see wake-waiter.ts), or the timeout. */
+  waitForWork(queues: string[], timeoutMs: number): Promise<string | null> {
+    if (!this.waiter) throw new Error('This store was created without a blocking connection');
+    return this.waiter.wait(queues, timeoutMs);
   }
 
   /** Wakes a pending waitForWork() immediately. */
   async interruptWait(): Promise<void> {
-    if (this.blockingId !== null) await this.redis.client('UNBLOCK', this.blockingId).catch(() => undefined);
+    await this.waiter?.interrupt();
   }
 
   // ---------------------------------------------------------------- operators
@@ -290,65 +274,23 @@ export class RedisTaskStore implements TaskStore {
 
   // ---------------------------------------------------------------- cleaner
 
-  async recoverExpiredLeases(queue: string, limit: number): Promise<number> {
-    const k = this.keys.queue(queue);
-    return (await runScript(
-      this.redis,
-      'recover-leases',
-      [k.tasks, k.ready, k.wake, k.leases, k.errors, k.donePrefix],
-      [limit],
-    )) as number;
+  recoverExpiredLeases(queue: string, limit: number): Promise<number> {
+    return this.maintenance.recoverExpiredLeases(queue, limit);
   }
-
-  /**
-   * Cleaner --stale-time: expire the leases of started tasks not renewed since `heartbeatBefore`,
-   * so recovery takes them. A live worker renews long before that, and its late reports are
-   * fenced off if this races with a renewal.
-   */
-  async expireStaleLeases(queue: string, heartbeatBefore: number): Promise<number> {
-    const k = this.keys.queue(queue);
-    const stale = (await this.reader.listActive(queue)).filter((t) => (t.heartbeatAt ?? 0) < heartbeatBefore);
-    if (stale.length === 0) return 0;
-    const pipe = this.redis.pipeline();
-    for (const t of stale) pipe.zadd(k.leases, 'XX', 0, idToBytes(t.id));
-    await pipe.exec();
-    return stale.length;
+  expireStaleLeases(queue: string, heartbeatBefore: number): Promise<number> {
+    return this.maintenance.expireStaleLeases(queue, heartbeatBefore);
   }
-
-  async pruneTerminal(queue: string, olderThan: number): Promise<number> {
-    const k = this.keys.queue(queue);
-    let total = 0;
-    for (const status of TERMINAL_KEYS) {
-      for (;;) {
-        const n = (await runScript(
-          this.redis,
-          'prune-terminal',
-          [k.done(status), k.tasks, k.results, k.errors, k.dlq],
-          [Math.floor(olderThan), 500],
-        )) as number;
-        total += n;
-        if (n < 500) break;
-      }
-    }
-    return total;
+  pruneTerminal(queue: string, olderThan: number): Promise<number> {
+    return this.maintenance.pruneTerminal(queue, olderThan);
   }
-
-  async pruneDeadLetters(queue: string, olderThan: number): Promise<number> {
-    return this.redis.zremrangebyscore(this.keys.queue(queue).dlq, '-inf', Math.floor(olderThan));
+  pruneDeadLetters(queue: string, olderThan: number): Promise<number> {
+    return this.maintenance.pruneDeadLetters(queue, olderThan);
   }
-
-  async pruneWaiting(queue: string, min: number, max: number): Promise<number> {
-    const k = this.keys.queue(queue);
-    return (await runScript(
-      this.redis,
-      'prune-waiting',
-      [k.ready, k.tasks, k.results, k.errors],
-      [Math.floor(min), Math.floor(max)],
-    )) as number;
+  pruneWaiting(queue: string, min: number, max: number): Promise<number> {
+    return this.maintenance.pruneWaiting(queue, min, max);
   }
-
-  async pruneRateLog(queue: string, olderThan: number): Promise<number> {
-    return this.redis.zremrangebyscore(this.keys.queue(queue).rate, '-inf', Math.floor(olderThan));
+  pruneRateLog(queue: string, olderThan: number): Promise<number> {
+    return this.maintenance.pruneRateLog(queue, olderThan);
   }
 
   // ---------------------------------------------------------------- reads
@@ -379,7 +321,6 @@ export class RedisTaskStore implements TaskStore {
   }
 
   async close(): Promise<void> {
-    this.blocking?.disconnect();
-    this.blocking = null;
+    this.waiter?.close();
   }
 }

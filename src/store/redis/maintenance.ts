@@ -1,0 +1,75 @@
+/** Cleaner-side operations of the Redis task store: lease recovery and pruning. */
+import type { Redis } from 'ioredis';
+import { idToBytes } from '../../domain/ids.js';
+import { KeyCatalogue, TERMINAL_KEYS } from './keys.js';
+import { runScript } from './scripts.js';
+import type { TaskReader } from './task-reader.js';
+
+export class Maintenance {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: KeyCatalogue,
+    private readonly reader: TaskReader,
+  ) {}
+
+  async recoverExpiredLeases(queue: string, limit: number): Promise<number> {
+    const k = this.keys.queue(queue);
+    return (await runScript(
+      this.redis,
+      'recover-leases',
+      [k.tasks, k.ready, k.wake, k.leases, k.errors, k.donePrefix],
+      [limit],
+    )) as number;
+  }
+
+  /**
+   * Cleaner --stale-time: expire the leases of started tasks not renewed since `heartbeatBefore`,
+   * so recovery takes them. A live worker renews long before that, and its late reports are
+   * fenced off if this races with a renewal.
+   */
+  async expireStaleLeases(queue: string, heartbeatBefore: number): Promise<number> {
+    const k = this.keys.queue(queue);
+    const stale = (await this.reader.listActive(queue)).filter((t) => (t.heartbeatAt ?? 0) < heartbeatBefore);
+    if (stale.length === 0) return 0;
+    const pipe = this.redis.pipeline();
+    for (const t of stale) pipe.zadd(k.leases, 'XX', 0, idToBytes(t.id));
+    await pipe.exec();
+    return stale.length;
+  }
+
+  async pruneTerminal(queue: string, olderThan: number): Promise<number> {
+    const k = this.keys.queue(queue);
+    let total = 0;
+    for (const status of TERMINAL_KEYS) {
+      for (;;) {
+        const n = (await runScript(
+          this.redis,
+          'prune-terminal',
+          [k.done(status), k.tasks, k.results, k.errors, k.dlq],
+          [Math.floor(olderThan), 500],
+        )) as number;
+        total += n;
+        if (n < 500) break;
+      }
+    }
+    return total;
+  }
+
+  async pruneDeadLetters(queue: string, olderThan: number): Promise<number> {
+    return this.redis.zremrangebyscore(this.keys.queue(queue).dlq, '-inf', Math.floor(olderThan));
+  }
+
+  async pruneWaiting(queue: string, min: number, max: number): Promise<number> {
+    const k = this.keys.queue(queue);
+    return (await runScript(
+      this.redis,
+      'prune-waiting',
+      [k.ready, k.tasks, k.results, k.errors],
+      [Math.floor(min), Math.floor(max)],
+    )) as number;
+  }
+
+  async pruneRateLog(queue: string, olderThan: number): Promise<number> {
+    return this.redis.zremrangebyscore(this.keys.queue(queue).rate, '-inf', Math.floor(olderThan));
+  }
+}
