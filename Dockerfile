@@ -27,6 +27,8 @@ COPY frontend/package.json frontend/package.json
 RUN npm ci --omit=dev --workspaces=false && npm cache clean --force
 COPY --from=build /app/dist dist
 COPY bin bin
+# The example task module imports the library from ../src (through tsx), as in the repository.
+COPY src src
 COPY examples examples
 # Put every package.json "bin" entry on PATH (jobbers_manager, jobbers_worker, ...), like a global
 # install, without a second copy of the package: /usr/local/bin/<name> -> /app/<file>.

@@ -160,11 +160,21 @@ export const SCENARIOS: ScenarioSpec[] = [
     name: 'redis-memory',
     description: 'INFO used_memory delta per waiting task',
     n: { full: 100_000, quick: 20_000 },
-    metrics: [{ key: 'bytesPerTask', label: 'B/task', unit: 'B', better: 'lower', digits: 0, target: { kind: 'ratio-max', value: 0.5 } }],
+    metrics: [
+      {
+        key: 'bytesPerTask',
+        label: 'B/task',
+        unit: 'B',
+        better: 'lower',
+        digits: 0,
+        target: { kind: 'ratio-max', value: 0.5 },
+      },
+    ],
   },
   {
     name: 'redis-ops',
-    description: 'Redis commands per task (INFO commandstats, Lua-internal calls included): single submits (64 in flight) + one worker at concurrency 100',
+    description:
+      'Redis commands per task (INFO commandstats, Lua-internal calls included): single submits (64 in flight) + one worker at concurrency 100',
     n: { full: 20_000, quick: 5_000 },
     metrics: [
       { key: 'opsPerTask', label: 'cmds/task', unit: '', better: 'lower', digits: 2 },
@@ -183,7 +193,14 @@ export function scenario(name: string): ScenarioSpec {
 
 /** Ratio jobbers / BullMQ (as the targets are written). */
 export function ratio(jobbers: number | undefined, bullmq: number | undefined): number | null {
-  if (jobbers === undefined || bullmq === undefined || !Number.isFinite(jobbers) || !Number.isFinite(bullmq) || bullmq === 0) return null;
+  if (
+    jobbers === undefined ||
+    bullmq === undefined ||
+    !Number.isFinite(jobbers) ||
+    !Number.isFinite(bullmq) ||
+    bullmq === 0
+  )
+    return null;
   return jobbers / bullmq;
 }
 

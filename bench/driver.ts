@@ -176,7 +176,9 @@ function verify(outcomes: WorkerOutcome[], n: number): Verification {
 
 function checkVerified(v: Verification): void {
   if (v.ranOnce !== v.expected) {
-    throw new Error(`verification failed: ${v.ranOnce}/${v.expected} ran exactly once, ${v.missing} never ran, ${v.duplicated} ran more than once`);
+    throw new Error(
+      `verification failed: ${v.ranOnce}/${v.expected} ran exactly once, ${v.missing} never ran, ${v.duplicated} ran more than once`,
+    );
   }
 }
 
@@ -252,7 +254,12 @@ const cpuUs = (from: NodeJS.CpuUsage) => {
 
 type Outcome = { metrics: Record<string, number>; extra: Record<string, unknown>; verification: Verification };
 
-async function submitScenario(producer: Producer, admin: Redis, n: number, mode: 'serial' | 'concurrent' | 'bulk'): Promise<Outcome> {
+async function submitScenario(
+  producer: Producer,
+  admin: Redis,
+  n: number,
+  mode: 'serial' | 'concurrent' | 'bulk',
+): Promise<Outcome> {
   const redis0 = await redisCpuSeconds(admin);
   const cpu0 = process.cpuUsage();
   const t0 = wall();
@@ -274,7 +281,13 @@ async function submitScenario(producer: Producer, admin: Redis, n: number, mode:
   };
 }
 
-async function processScenario(producer: Producer, admin: Redis, n: number, procs: number, concurrency: number): Promise<Outcome> {
+async function processScenario(
+  producer: Producer,
+  admin: Redis,
+  n: number,
+  procs: number,
+  concurrency: number,
+): Promise<Outcome> {
   const tl = wall();
   await preload(producer, n);
   log(`  pre-submitted ${n} tasks in ${((wall() - tl) / 1000).toFixed(1)} s`);
@@ -337,7 +350,12 @@ async function pickupScenario(producer: Producer, n: number): Promise<Outcome> {
   const lat = Array.from({ length: n }, (_, i) => (times[i] as number) - (submitAt[i] as number));
   return {
     metrics: { p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99) },
-    extra: { min: Math.min(...lat), max: Math.max(...lat), mean: lat.reduce((a, b) => a + b, 0) / n, warmupExcluded: warmup },
+    extra: {
+      min: Math.min(...lat),
+      max: Math.max(...lat),
+      mean: lat.reduce((a, b) => a + b, 0) / n,
+      warmupExcluded: warmup,
+    },
     verification,
   };
 }
@@ -357,7 +375,9 @@ async function startJobbersScheduler(c: DriverConfig): Promise<ChildProcess> {
         buf += d.toString();
         if (buf.includes('Scheduler started')) resolve();
       });
-      child.on('exit', (code) => reject(new Error(`jobbers scheduler exited (code ${code}) before starting: ${buf.slice(-500)}`)));
+      child.on('exit', (code) =>
+        reject(new Error(`jobbers scheduler exited (code ${code}) before starting: ${buf.slice(-500)}`)),
+      );
     }),
     60_000,
     'scheduler start-up',
@@ -419,7 +439,11 @@ async function memoryScenario(producer: Producer, admin: Redis, n: number): Prom
   for (const k of keys) keyBytes[k] = (await admin.call('MEMORY', 'USAGE', k, 'SAMPLES', '0')) as number | null;
   const dbsize = await admin.dbsize();
   const verification = await drainAndVerify(producer, n);
-  return { metrics: { bytesPerTask: (m1 - m0) / n }, extra: { usedMemoryDelta: m1 - m0, dbsize, keyBytes }, verification };
+  return {
+    metrics: { bytesPerTask: (m1 - m0) / n },
+    extra: { usedMemoryDelta: m1 - m0, dbsize, keyBytes },
+    verification,
+  };
 }
 
 const IGNORED_COMMANDS = new Set(['info', 'config|resetstat']);
@@ -427,7 +451,10 @@ const IGNORED_COMMANDS = new Set(['info', 'config|resetstat']);
 type CommandStats = Record<string, { calls: number; usec: number }>;
 
 /** Calls (and µs, nested script commands included in their script's time) between two snapshots. */
-function sumCalls(a: CommandStats, b: CommandStats): { total: number; by: Record<string, number>; usec: Record<string, number> } {
+function sumCalls(
+  a: CommandStats,
+  b: CommandStats,
+): { total: number; by: Record<string, number>; usec: Record<string, number> } {
   const by: Record<string, number> = {};
   const usec: Record<string, number> = {};
   let total = 0;
@@ -462,7 +489,11 @@ async function opsScenario(producer: Producer, admin: Redis, n: number): Promise
   const submit = sumCalls(c0, c1);
   const proc = sumCalls(c1, c2);
   const perTask = (by: Record<string, number>) =>
-    Object.fromEntries(Object.entries(by).sort((x, y) => y[1] - x[1]).map(([k, v]) => [k, Number((v / n).toFixed(3))]));
+    Object.fromEntries(
+      Object.entries(by)
+        .sort((x, y) => y[1] - x[1])
+        .map(([k, v]) => [k, Number((v / n).toFixed(3))]),
+    );
   return {
     metrics: {
       opsPerTask: (submit.total + proc.total) / n,
@@ -525,7 +556,16 @@ async function main(c: DriverConfig): Promise<RunResult> {
         throw new Error(`no driver for scenario ${c.scenario}`);
     }
     checkVerified(o.verification);
-    return { scenario: c.scenario, system: c.label, round: c.round, ok: true, metrics: o.metrics, extra: { n, ...o.extra }, verification: o.verification, wallMs: wall() - t };
+    return {
+      scenario: c.scenario,
+      system: c.label,
+      round: c.round,
+      ok: true,
+      metrics: o.metrics,
+      extra: { n, ...o.extra },
+      verification: o.verification,
+      wallMs: wall() - t,
+    };
   } finally {
     await producer.close().catch(() => undefined);
     admin.disconnect();

@@ -28,7 +28,9 @@ interface Profile {
 function files(paths: string[]): string[] {
   return paths.flatMap((p) =>
     statSync(p).isDirectory()
-      ? readdirSync(p).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(p, f))
+      ? readdirSync(p)
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .map((f) => join(p, f))
       : [p],
   );
 }
@@ -116,10 +118,14 @@ function main(): void {
       }
     }
   }
-  const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms`;
+  const pct = (us: number) =>
+    `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms`;
   const print = (title: string, m: Map<string, number>, n: number) => {
     process.stdout.write(`\n${title}\n`);
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).forEach(([k, us]) => process.stdout.write(`  ${pct(us)}  ${k}\n`));
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .forEach(([k, us]) => process.stdout.write(`  ${pct(us)}  ${k}\n`));
   };
   process.stdout.write(`${list.length} profile(s), ${(total / 1000).toFixed(0)} ms of non-idle samples\n`);
   print('self time by file / package', selfByFile, 20);

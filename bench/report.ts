@@ -83,7 +83,8 @@ export function summarize(runs: RunResult[], scenarioNames: string[]): ScenarioS
 /** System labels of --compare variants present in the runs. */
 export function variants(scenarios: ScenarioSummary[]): string[] {
   const set = new Set<string>();
-  for (const s of scenarios) for (const m of s.metrics) for (const k of Object.keys(m.median)) if (k.startsWith('jobbers@')) set.add(k);
+  for (const s of scenarios)
+    for (const m of s.metrics) for (const k of Object.keys(m.median)) if (k.startsWith('jobbers@')) set.add(k);
   return [...set].sort();
 }
 
@@ -103,7 +104,8 @@ export function variantTable(scenarios: ScenarioSummary[]): string {
   );
   const all = [head, ...body];
   const w = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(w[i] as number) : c.padStart(w[i] as number))).join('  ');
+  const line = (r: string[]) =>
+    r.map((c, i) => (i < 2 ? c.padEnd(w[i] as number) : c.padStart(w[i] as number))).join('  ');
   return [line(head), w.map((x) => '-'.repeat(x)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -147,15 +149,28 @@ export function rows(scenarios: ScenarioSummary[]): Row[] {
   return out;
 }
 
-const HEAD: Row = { scenario: 'scenario (tasks)', metric: 'metric', jobbers: 'jobbers', bullmq: 'BullMQ', ratio: 'jobbers/BullMQ', target: 'target', verdict: '' };
+const HEAD: Row = {
+  scenario: 'scenario (tasks)',
+  metric: 'metric',
+  jobbers: 'jobbers',
+  bullmq: 'BullMQ',
+  ratio: 'jobbers/BullMQ',
+  target: 'target',
+  verdict: '',
+};
 const COLS: Array<keyof Row> = ['scenario', 'metric', 'jobbers', 'bullmq', 'ratio', 'target', 'verdict'];
 const RIGHT = new Set<keyof Row>(['jobbers', 'bullmq', 'ratio']);
 
 export function textTable(scenarios: ScenarioSummary[]): string {
   const all = [HEAD, ...rows(scenarios)];
-  const width = Object.fromEntries(COLS.map((c) => [c, Math.max(...all.map((r) => r[c].length))])) as Record<keyof Row, number>;
+  const width = Object.fromEntries(COLS.map((c) => [c, Math.max(...all.map((r) => r[c].length))])) as Record<
+    keyof Row,
+    number
+  >;
   const line = (r: Row) =>
-    COLS.map((c) => (RIGHT.has(c) ? r[c].padStart(width[c]) : r[c].padEnd(width[c]))).join('  ').trimEnd();
+    COLS.map((c) => (RIGHT.has(c) ? r[c].padStart(width[c]) : r[c].padEnd(width[c])))
+      .join('  ')
+      .trimEnd();
   return [line(HEAD), COLS.map((c) => '-'.repeat(width[c])).join('  '), ...all.slice(1).map(line)].join('\n');
 }
 
@@ -163,7 +178,9 @@ export function markdownTable(scenarios: ScenarioSummary[]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const head = `| ${COLS.map((c) => (c === 'verdict' ? 'result' : HEAD[c])).join(' | ')} |`;
   const sep = `| ${COLS.map((c) => (RIGHT.has(c) ? '---:' : '---')).join(' | ')} |`;
-  const body = rows(scenarios).map((r) => `| ${COLS.map((c) => esc(c === 'verdict' && r.verdict === 'NOT met' ? '**NOT met**' : r[c])).join(' | ')} |`);
+  const body = rows(scenarios).map(
+    (r) => `| ${COLS.map((c) => esc(c === 'verdict' && r.verdict === 'NOT met' ? '**NOT met**' : r[c])).join(' | ')} |`,
+  );
   return [head, sep, ...body].join('\n');
 }
 
@@ -187,12 +204,18 @@ export function svgChart(report: Report): string {
   const height = top + metrics.length * rowH + 40;
   const colors = { jobbers: '#2f6fdf', bullmq: '#e0892b' } as const;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
   const title = `jobbers vs BullMQ 6.7.0 — medians of ${report.options.rounds} round${report.options.rounds === 1 ? '' : 's'}${report.options.quick ? ' (--quick)' : ''}, ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`;
   out.push(`<text x="12" y="24" font-size="15" font-weight="bold">${xml(title)}</text>`);
-  out.push(`<rect x="${labelW}" y="36" width="12" height="12" fill="${colors.jobbers}"/><text x="${labelW + 18}" y="46">jobbers</text>`);
-  out.push(`<rect x="${labelW + 90}" y="36" width="12" height="12" fill="${colors.bullmq}"/><text x="${labelW + 108}" y="46">BullMQ</text>`);
+  out.push(
+    `<rect x="${labelW}" y="36" width="12" height="12" fill="${colors.jobbers}"/><text x="${labelW + 18}" y="46">jobbers</text>`,
+  );
+  out.push(
+    `<rect x="${labelW + 90}" y="36" width="12" height="12" fill="${colors.bullmq}"/><text x="${labelW + 108}" y="46">BullMQ</text>`,
+  );
   out.push(`<text x="${ratioX}" y="46" font-weight="bold">jobbers/BullMQ (target)</text>`);
   metrics.forEach(({ s, m }, k) => {
     const y = top + k * rowH;
@@ -205,14 +228,21 @@ export function svgChart(report: Report): string {
       const w = v === undefined ? 0 : Math.max(1, (Math.max(0, v) / max) * barW);
       const by = y + j * 18;
       out.push(`<rect x="${labelW}" y="${by}" width="${w.toFixed(1)}" height="15" fill="${colors[sys]}"/>`);
-      out.push(`<text x="${(labelW + w + 6).toFixed(1)}" y="${by + 12}">${xml(fmt(v, m.digits))}${m.unit && m.unit !== '/s' ? ` ${xml(m.unit)}` : ''}</text>`);
+      out.push(
+        `<text x="${(labelW + w + 6).toFixed(1)}" y="${by + 12}">${xml(fmt(v, m.digits))}${m.unit && m.unit !== '/s' ? ` ${xml(m.unit)}` : ''}</text>`,
+      );
     });
     const color = m.met === null ? '#333' : m.met ? '#1a8a3a' : '#c62828';
     const tgt = m.target ? ` (${describeTarget(m.target)})` : '';
-    out.push(`<text x="${ratioX}" y="${y + 14}" fill="${color}" font-weight="bold">${xml(fmtRatio(m.ratio) + tgt)}</text>`);
-    if (m.met !== null) out.push(`<text x="${ratioX}" y="${y + 30}" fill="${color}">${m.met ? 'target met' : 'target NOT met'}</text>`);
+    out.push(
+      `<text x="${ratioX}" y="${y + 14}" fill="${color}" font-weight="bold">${xml(fmtRatio(m.ratio) + tgt)}</text>`,
+    );
+    if (m.met !== null)
+      out.push(`<text x="${ratioX}" y="${y + 30}" fill="${color}">${m.met ? 'target met' : 'target NOT met'}</text>`);
   });
-  out.push(`<text x="12" y="${height - 14}" fill="#777">${xml(`bench/run.ts · Redis ${String(report.machine.redisVersion ?? '?')} · Node ${String(report.machine.node ?? '?')} · ${String(report.machine.cpus ?? '?')} CPUs`)}</text>`);
+  out.push(
+    `<text x="12" y="${height - 14}" fill="#777">${xml(`bench/run.ts · Redis ${String(report.machine.redisVersion ?? '?')} · Node ${String(report.machine.node ?? '?')} · ${String(report.machine.cpus ?? '?')} CPUs`)}</text>`,
+  );
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

@@ -11,13 +11,32 @@
  * docs/performance.md.
  */
 import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '../src/client.js';
-import { JOBBERS_PREFIX, JOBBERS_QUEUE, SCENARIOS, scenario, sleep, type RunResult, type SystemName } from './common.js';
+import {
+  JOBBERS_PREFIX,
+  JOBBERS_QUEUE,
+  SCENARIOS,
+  scenario,
+  sleep,
+  type RunResult,
+  type SystemName,
+} from './common.js';
 import type { DriverConfig, FromDriver } from './driver.js';
 import { fmt, fmtRatio, summarize, svgChart, textTable, variantTable, type Report } from './report.js';
 import { adminRedis, info } from './systems.js';
@@ -34,6 +53,7 @@ interface Options {
   systems: SystemName[];
   /** Other checkouts (e.g. a /tmp copy with an engine change) run as extra jobbers systems. */
   compare: string[];
+  snapshot: boolean;
 }
 
 interface SystemEntry {
@@ -51,13 +71,24 @@ const USAGE = `Usage: npm run bench -- [options]
   --cpu-prof DIR      run the worker processes with node --cpu-prof, profiles into DIR
   --out DIR           where latest.json / latest.svg go (default bench/results)
   --systems a,b       jobbers and/or bullmq (default both)
+  --no-snapshot       run the working tree itself (default: a copy taken at start, so edits made
+                      while the bench runs cannot mix two versions of src/ into one report)
   --compare DIR       also run jobbers from DIR (a copy of this repo with an engine change, its
                       node_modules linked) as system jobbers@<dir name>, alternating with the
                       others in the same run; repeatable
   -h, --help          this text`;
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { rounds: 3, only: null, quick: false, cpuProfDir: null, outDir: join(HERE, 'results'), systems: ['jobbers', 'bullmq'], compare: [] };
+  const opts: Options = {
+    rounds: 3,
+    only: null,
+    quick: false,
+    cpuProfDir: null,
+    outDir: join(HERE, 'results'),
+    systems: ['jobbers', 'bullmq'],
+    compare: [],
+    snapshot: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = () => {
@@ -69,16 +100,22 @@ function parseArgs(argv: string[]): Options {
       opts.rounds = Number(value());
       if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new Error('--rounds must be an integer ≥ 1');
     } else if (a === '--only') {
-      opts.only = value().split(',').map((s) => s.trim()).filter(Boolean);
+      opts.only = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       opts.only.forEach(scenario); // throws on an unknown name
     } else if (a === '--quick') opts.quick = true;
     else if (a === '--cpu-prof') opts.cpuProfDir = value();
     else if (a === '--out') opts.outDir = value();
     else if (a === '--systems') {
-      const list = value().split(',').map((x) => x.trim());
+      const list = value()
+        .split(',')
+        .map((x) => x.trim());
       for (const x of list) if (x !== 'jobbers' && x !== 'bullmq') throw new Error(`--systems: unknown system ${x}`);
       opts.systems = list as SystemName[];
     } else if (a === '--compare') opts.compare.push(resolve(value()));
+    else if (a === '--no-snapshot') opts.snapshot = false;
     else if (a === '-h' || a === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -108,11 +145,26 @@ async function startRedis(dir: string): Promise<{ url: string; proc: ChildProces
   const port = await freePort();
   const proc = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log')],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--logfile',
+      join(dir, 'redis.log'),
+    ],
     { stdio: 'ignore' },
   );
   proc.on('error', (err) => {
-    process.stderr.write(`Cannot start redis-server (${err.message}); install it with: apt-get install -y redis-server\n`);
+    process.stderr.write(
+      `Cannot start redis-server (${err.message}); install it with: apt-get install -y redis-server\n`,
+    );
     process.exit(1);
   });
   const url = `redis://127.0.0.1:${port}`;
@@ -123,12 +175,61 @@ async function startRedis(dir: string): Promise<{ url: string; proc: ChildProces
       await admin.ping();
       break;
     } catch (err) {
-      if (i > 100 || proc.exitCode !== null) throw new Error(`redis-server did not come up on port ${port}: ${(err as Error).message}`);
+      if (i > 100 || proc.exitCode !== null)
+        throw new Error(`redis-server did not come up on port ${port}: ${(err as Error).message}`);
       await sleep(50);
     }
   }
   admin.disconnect();
   return { url, proc };
+}
+
+// ------------------------------------------------------------------ code under test
+
+/** Copies what the drivers load (src/, bench/, package.json, tsconfig.json) to dir/tree. */
+function snapshotTree(root: string, dir: string): string {
+  const tree = join(dir, 'tree');
+  mkdirSync(tree, { recursive: true });
+  cpSync(join(root, 'src'), join(tree, 'src'), { recursive: true });
+  cpSync(join(root, 'bench'), join(tree, 'bench'), {
+    recursive: true,
+    filter: (p) => !p.includes(`${join('bench', 'results')}`),
+  });
+  for (const f of ['package.json', 'tsconfig.json']) cpSync(join(root, f), join(tree, f));
+  symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
+  return tree;
+}
+
+/** sha1 over src/ (paths and contents): which engine version a report measured. */
+function srcHash(root: string): string {
+  const h = createHash('sha1');
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else h.update(relative(root, p)).update('\0').update(readFileSync(p)).update('\0');
+    }
+  };
+  walk(join(root, 'src'));
+  return h.digest('hex').slice(0, 12);
+}
+
+function gitInfo(root: string): { commit: string | null; srcDirty: boolean | null } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--', 'src'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return { commit, srcDirty: status.trim().length > 0 };
+  } catch {
+    return { commit: null, srcDirty: null };
+  }
 }
 
 // ------------------------------------------------------------------ runs
@@ -176,14 +277,18 @@ async function main(): Promise<number> {
   const names = opts.only ?? SCENARIOS.map((s) => s.name);
   const dir = mkdtempSync(join(tmpdir(), 'jobbers-bench-'));
   const started = Date.now();
+  const tree = opts.snapshot ? snapshotTree(ROOT, dir) : ROOT;
   const { url, proc: redis } = await startRedis(dir);
-  const cleanup = () => {
-    if (redis.exitCode === null) redis.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+  const cleanup = async () => {
+    if (redis.exitCode === null && redis.signalCode === null) {
+      const exited = new Promise<void>((r) => redis.once('exit', () => r()));
+      redis.kill('SIGTERM');
+      await Promise.race([exited, sleep(5000)]);
+    }
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   process.on('SIGINT', () => {
-    cleanup();
-    process.exit(130);
+    void cleanup().finally(() => process.exit(130));
   });
   const admin = adminRedis(url);
   try {
@@ -195,7 +300,13 @@ async function main(): Promise<number> {
     // the limit checks still run on every claim.
     const sqlPath = `sqlite:///${join(dir, 'config.db')}`;
     const client = await createClient({ redisUrl: url, sqlPath, prefix: JOBBERS_PREFIX });
-    await client.runtime.config.saveQueue({ name: JOBBERS_QUEUE, maxConcurrent: 100_000, rateNumerator: 1_000_000, rateDenominator: 1, ratePeriod: 'second' });
+    await client.runtime.config.saveQueue({
+      name: JOBBERS_QUEUE,
+      maxConcurrent: 100_000,
+      rateNumerator: 1_000_000,
+      rateDenominator: 1,
+      ratePeriod: 'second',
+    });
     await client.runtime.notifyConfigChanged();
     await client.close();
 
@@ -205,17 +316,28 @@ async function main(): Promise<number> {
       node: process.version,
       redisVersion: server.redis_version,
       redisHz: Number(hz),
-      bullmq: (JSON.parse(readFileSync(join(ROOT, 'node_modules/bullmq/package.json'), 'utf8')) as { version: string }).version,
-      ioredis: (JSON.parse(readFileSync(join(ROOT, 'node_modules/ioredis/package.json'), 'utf8')) as { version: string }).version,
-      gitCommit: gitCommit(),
+      bullmq: (JSON.parse(readFileSync(join(ROOT, 'node_modules/bullmq/package.json'), 'utf8')) as { version: string })
+        .version,
+      ioredis: (
+        JSON.parse(readFileSync(join(ROOT, 'node_modules/ioredis/package.json'), 'utf8')) as { version: string }
+      ).version,
+      git: gitInfo(ROOT),
+      srcSha1: srcHash(tree),
+      snapshot: opts.snapshot,
       loadavgStart: loadavg(),
     };
     if (opts.cpuProfDir) mkdirSync(opts.cpuProfDir, { recursive: true });
     const systems: SystemEntry[] = [
-      ...opts.systems.map((system) => ({ label: system, system, root: ROOT })),
+      ...opts.systems.map((system) => ({ label: system, system, root: tree })),
       ...opts.compare.map((root) => ({ label: `jobbers@${basename(root)}`, system: 'jobbers' as const, root })),
     ];
-    say(`${names.length} scenario(s) × ${opts.rounds} round(s) × ${systems.map((s) => s.label).join('/')}${opts.quick ? ' (--quick)' : ''}`);
+    const g = machine.git as { commit: string | null; srcDirty: boolean | null };
+    say(
+      `measuring src/ ${machine.srcSha1 as string} (git ${g.commit ?? '?'}${g.srcDirty ? ' + uncommitted changes' : ''})${opts.snapshot ? `, snapshot in ${tree}` : ''}`,
+    );
+    say(
+      `${names.length} scenario(s) × ${opts.rounds} round(s) × ${systems.map((s) => s.label).join('/')}${opts.quick ? ' (--quick)' : ''}`,
+    );
 
     const runs: RunResult[] = [];
     for (const name of names) {
@@ -230,7 +352,9 @@ async function main(): Promise<number> {
             quick: opts.quick,
             redisUrl: url,
             sqlPath,
-            ...(opts.cpuProfDir ? { cpuProfDir: resolve(opts.cpuProfDir, `${name}-${label.replace(/[^\w.-]/g, '_')}-r${round}`) } : {}),
+            ...(opts.cpuProfDir
+              ? { cpuProfDir: resolve(opts.cpuProfDir, `${name}-${label.replace(/[^\w.-]/g, '_')}-r${round}`) }
+              : {}),
           });
           runs.push(r);
           say(`${name.padEnd(17)} round ${round}/${opts.rounds}  ${label.padEnd(7)}  ${describeResult(r)}`);
@@ -239,7 +363,10 @@ async function main(): Promise<number> {
       }
       const [s] = summarize(runs, [name]);
       for (const m of s?.metrics ?? []) {
-        const others = systems.filter((e) => e.label.startsWith('jobbers@')).map((e) => `, ${e.label} ${fmt(m.median[e.label], m.digits)}`).join('');
+        const others = systems
+          .filter((e) => e.label.startsWith('jobbers@'))
+          .map((e) => `, ${e.label} ${fmt(m.median[e.label], m.digits)}`)
+          .join('');
         say(
           `${name}: median ${m.label} jobbers ${fmt(m.median.jobbers, m.digits)} vs BullMQ ${fmt(m.median.bullmq, m.digits)} → ${fmtRatio(m.ratio)}${m.met === null ? '' : m.met ? ' (target met)' : ' (target NOT met)'}${others}`,
         );
@@ -263,21 +390,15 @@ async function main(): Promise<number> {
     process.stdout.write(`\n${textTable(report.scenarios)}\n\n`);
     const vt = variantTable(report.scenarios);
     if (vt) process.stdout.write(`${vt}\n\n`);
-    say(`wrote ${relative(process.cwd(), jsonPath)} and ${relative(process.cwd(), svgPath)} (${machine.totalSeconds} s in all)`);
+    say(
+      `wrote ${relative(process.cwd(), jsonPath)} and ${relative(process.cwd(), svgPath)} (${machine.totalSeconds} s in all)`,
+    );
     const failed = runs.filter((r) => !r.ok).length;
     if (failed) say(`${failed} run(s) FAILED; their numbers are left out`);
     return failed ? 1 : 0;
   } finally {
     admin.disconnect();
-    cleanup();
-  }
-}
-
-function gitCommit(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
+    await cleanup();
   }
 }
 

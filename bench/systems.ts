@@ -2,12 +2,14 @@
  * The producer side of each system, as the driver uses it: submit one, a batch, a delayed task,
  * and "has every task been recorded as done in Redis?".
  */
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createClient, type JobbersClient } from '../src/client.js';
+import type { JobbersClient } from '../src/client.js';
 import { BULLMQ_QUEUE, JOBBERS_PREFIX, JOBBERS_QUEUE, payload, type SystemName } from './common.js';
-import { bullmqConnection, installBullmqClientFactory } from './bullmq-connection.js';
-import { benchNoop } from './tasks-jobbers.js';
+import type { benchNoop as BenchNoop } from './tasks-jobbers.js';
+
+// Each driver loads only the system it measures (both libraries take seconds to import on a busy
+// machine, and neither should sit in the other's heap).
 
 export interface Producer {
   system: SystemName;
@@ -31,22 +33,25 @@ class JobbersProducer implements Producer {
   readonly system = 'jobbers' as const;
   private readonly completedKey: string;
 
-  constructor(private readonly client: JobbersClient) {
+  constructor(
+    private readonly client: JobbersClient,
+    private readonly benchNoop: typeof BenchNoop,
+  ) {
     this.completedKey = client.runtime.store.keys.queue(JOBBERS_QUEUE).done('completed');
   }
 
   async submit(i: number): Promise<void> {
-    await this.client.submit(benchNoop, payload(i), { queue: JOBBERS_QUEUE });
+    await this.client.submit(this.benchNoop, payload(i), { queue: JOBBERS_QUEUE });
   }
 
   async submitBatch(indexes: number[]): Promise<void> {
-    const res = await this.client.submitMany(benchNoop, indexes.map(payload), { queue: JOBBERS_QUEUE });
+    const res = await this.client.submitMany(this.benchNoop, indexes.map(payload), { queue: JOBBERS_QUEUE });
     const bad = res.find((r) => !r.ok);
     if (bad && !bad.ok) throw bad.error;
   }
 
   async schedule(i: number, due: number): Promise<void> {
-    await this.client.schedule(benchNoop, payload(i), due, { queue: JOBBERS_QUEUE });
+    await this.client.schedule(this.benchNoop, payload(i), due, { queue: JOBBERS_QUEUE });
   }
 
   async allCompleted(n: number): Promise<boolean> {
@@ -107,9 +112,18 @@ class BullmqProducer implements Producer {
 
 export async function openProducer(system: SystemName, opts: ProducerOptions): Promise<Producer> {
   if (system === 'jobbers') {
-    const client = await createClient({ redisUrl: opts.redisUrl, sqlPath: opts.sqlPath, prefix: JOBBERS_PREFIX, tasks: [benchNoop] });
-    return new JobbersProducer(client);
+    const { createClient } = await import('../src/client.js');
+    const { benchNoop } = await import('./tasks-jobbers.js');
+    const client = await createClient({
+      redisUrl: opts.redisUrl,
+      sqlPath: opts.sqlPath,
+      prefix: JOBBERS_PREFIX,
+      tasks: [benchNoop],
+    });
+    return new JobbersProducer(client, benchNoop);
   }
+  const { Queue } = await import('bullmq');
+  const { bullmqConnection, installBullmqClientFactory } = await import('./bullmq-connection.js');
   installBullmqClientFactory();
   const queue = new Queue(BULLMQ_QUEUE, {
     connection: bullmqConnection(opts.redisUrl, false),

@@ -1,6 +1,7 @@
 /**
  * The bench's jobbers task: a no-op handler that marks its task index in the worker's Recorder
- * (the same work BullMQ's bench handler does). Without a `params` schema, as BullMQ has none.
+ * (the same work BullMQ's bench handler does). Without a `params` schema, as BullMQ has none, and
+ * `async`, like the BullMQ processor and like real handlers.
  */
 import { defineTask } from '../src/tasks/define-task.js';
 import type { Recorder } from './common.js';
@@ -12,6 +13,6 @@ export function useRecorder(rec: Recorder): void {
   recorder = rec;
 }
 
-export const benchNoop = defineTask<{ i: number; text: string }>({ name: 'bench_noop', version: 1 }, (params) => {
+export const benchNoop = defineTask<{ i: number; text: string }>({ name: 'bench_noop', version: 1 }, async (params) => {
   recorder?.mark(params.i);
 });

@@ -1,7 +1,7 @@
 /**
  * The IPC side of a bench worker child (worker-jobbers.ts, worker-bullmq.ts): reads its
  * WorkerConfig, reports `ready` once connected, starts consuming on `go`, reports progress every
- * 5 ms while it changes, and on `stop` shuts the worker down and sends back what each handler
+ * 10 ms while it changes, and on `stop` shuts the worker down and sends back what each handler
  * recorded (the bitset of task indexes, optional start times) plus its CPU time.
  */
 import { Recorder, type FromWorker, type ToWorker, type WorkerConfig } from './common.js';
@@ -17,8 +17,12 @@ function send(msg: FromWorker, then?: () => void): void {
   process.send?.(msg, undefined, {}, () => then?.());
 }
 
-export async function runWorkerChild(setup: (cfg: WorkerConfig, rec: Recorder) => Promise<BenchWorker>, withDues: boolean): Promise<void> {
-  if (!process.send) throw new Error('This file is a bench worker child: start it with child_process.fork (bench/driver.ts does)');
+export async function runWorkerChild(
+  setup: (cfg: WorkerConfig, rec: Recorder) => Promise<BenchWorker>,
+  withDues: boolean,
+): Promise<void> {
+  if (!process.send)
+    throw new Error('This file is a bench worker child: start it with child_process.fork (bench/driver.ts does)');
   const cfg = JSON.parse(process.env.BENCH_WORKER ?? '{}') as WorkerConfig;
   const rec = new Recorder(cfg.n, cfg.recordTimes, withDues);
   let worker: BenchWorker;
@@ -35,7 +39,7 @@ export async function runWorkerChild(setup: (cfg: WorkerConfig, rec: Recorder) =
       lastReported = rec.handled;
       send({ type: 'progress', done: rec.handled });
     }
-  }, 5);
+  }, 10);
   progress.unref();
   process.on('message', (msg: ToWorker) => {
     if (msg.type === 'go') {

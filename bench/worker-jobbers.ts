@@ -20,8 +20,10 @@ import { runWorkerChild } from './worker-harness.js';
 const log: TaskLogger = {
   info() {},
   debug() {},
-  warn: (msg, fields) => process.stderr.write(`[worker-jobbers ${process.pid}] WARN ${msg} ${JSON.stringify(fields ?? {})}\n`),
-  error: (msg, fields) => process.stderr.write(`[worker-jobbers ${process.pid}] ERROR ${msg} ${JSON.stringify(fields ?? {})}\n`),
+  warn: (msg, fields) =>
+    process.stderr.write(`[worker-jobbers ${process.pid}] WARN ${msg} ${JSON.stringify(fields ?? {})}\n`),
+  error: (msg, fields) =>
+    process.stderr.write(`[worker-jobbers ${process.pid}] ERROR ${msg} ${JSON.stringify(fields ?? {})}\n`),
 };
 
 await runWorkerChild(async (cfg, rec) => {
@@ -35,7 +37,12 @@ await runWorkerChild(async (cfg, rec) => {
     WORKER_TTL: '0',
   });
   const registry = new TaskRegistry([benchNoop]);
-  const rt = await openRuntime(settings, { processName: 'jobbers-worker', registry, blocking: true, warn: (m) => log.warn(m) });
+  const rt = await openRuntime(settings, {
+    processName: 'jobbers-worker',
+    registry,
+    blocking: true,
+    warn: (m) => log.warn(m),
+  });
   const role = settings.workerRole;
   const source = { queues: () => rt.queues.roleQueues(role), limits: (q: string) => rt.queues.limits(q) };
   // Warm the config cache (one SQL read each), as a long-running worker has it.
@@ -52,7 +59,10 @@ await runWorkerChild(async (cfg, rec) => {
     logger: log,
     hooks: telemetryHooks(),
   });
-  rt.watcher.on('change', () => void worker.reloadQueues().catch((e: Error) => log.error('Config reload failed', { error: e.message })));
+  rt.watcher.on(
+    'change',
+    () => void worker.reloadQueues().catch((e: Error) => log.error('Config reload failed', { error: e.message })),
+  );
   rt.subscriber.on('message', (channel: string, message: string) => {
     if (channel === rt.store.keys.cancelChannel) worker.onCancelRequested(message);
   });

@@ -17,6 +17,6 @@ export default defineConfig(({ mode }) => {
         '/api': { target, changeOrigin: true, rewrite: (path) => path.replace(/^\/api/, '') || '/' },
       },
     },
-    build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+    build: { outDir: 'dist', emptyOutDir: true },
   };
 });

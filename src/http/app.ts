@@ -5,7 +5,7 @@
  * is stripped before routing, so auth, validation and the OpenAPI document see one route table.
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { createSerializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { installAuth, isPublicRoute } from './auth.js';
 import { installCors } from './cors.js';
 import type { AppDeps } from './deps.js';
@@ -48,6 +48,15 @@ const routeTables = new WeakMap<FastifyInstance, RouteInfo[]>();
 export function listRoutes(app: FastifyInstance): readonly RouteInfo[] {
   return routeTables.get(app) ?? [];
 }
+
+/**
+ * Task results are whatever a handler returned, decoded from msgpack: a 64-bit integer comes back
+ * as a BigInt, which JSON.stringify refuses. Show it as a number when exact, else as a string.
+ */
+const serializerCompiler = createSerializerCompiler({
+  replacer: (_key, value: unknown) =>
+    typeof value === 'bigint' ? (Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()) : value,
+});
 
 /** `/api/x?y` → `/x?y`, `/api` → `/`; anything else unchanged (`/apis` is not the prefix). */
 export function stripApiPrefix(url: string): string {

@@ -4,7 +4,9 @@
  * - `/healthz`, so load balancers and orchestrators can probe without a secret;
  * - the API description (`/openapi.json`, `/docs`): it is checked into the repository, so hiding
  *   it protects nothing, and a browser cannot attach a bearer token when it opens `/docs`
- *   (the page has an "Authorize" button for the calls it makes).
+ *   (the page has an "Authorize" button for the calls it makes);
+ * - the admin UI's static files under `/ui` (src/http/ui.ts): a browser loads them without a
+ *   token; the data they show comes from `/api` calls, which do need one.
  * The read-only token may call GET/HEAD only (403 elsewhere). Tokens are compared in constant
  * time: both sides are hashed first, so neither length nor content leaks through timing.
  */
@@ -12,7 +14,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendError } from './error-handler.js';
 
-const PUBLIC_ROUTE = /^\/(healthz|openapi\.json|docs)(\/|$)/;
+const PUBLIC_ROUTE = /^\/(healthz|openapi\.json|docs|ui)(\/|$)/;
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
 export interface AuthSettings {

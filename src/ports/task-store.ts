@@ -128,6 +128,8 @@ export interface TaskStore {
   // dead-letter queue
   listDeadLetters(opts: { queue?: string; name?: string; version?: number; limit: number }): Promise<TaskRecord[]>;
   removeDeadLetters(ids: string[]): Promise<number>;
+  /** The subset of `tasks` currently in the dead-letter queue, in input order. */
+  filterDeadLettered<T extends { id: string; queue: string }>(tasks: T[]): Promise<T[]>;
   // scheduler
   promoteDue(
     queue: string,

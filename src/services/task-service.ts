@@ -86,6 +86,12 @@ export class TaskService {
         `Invalid parameters for ${input.name} v${version}: parameters must be a JSON object`,
       );
     }
+    const depth = nestingDepth(parameters, MAX_PARAMETER_DEPTH + 1);
+    if (depth > MAX_PARAMETER_DEPTH) {
+      throw ERRORS.invalidParameters.make(
+        `Invalid parameters for ${input.name} v${version}: nested deeper than ${MAX_PARAMETER_DEPTH} levels; flatten them`,
+      );
+    }
     let validated = parameters;
     if (registered?.params) {
       const res = registered.params.safeParse(parameters);
@@ -174,6 +180,22 @@ export class TaskService {
       );
     }
   }
+}
+
+/** Deeper parameters are refused: they serve no task and would overflow encoders' stacks. */
+export const MAX_PARAMETER_DEPTH = 32;
+
+/** Nesting depth of a JSON value, counting stops at `limit` (so hostile input stays cheap). */
+function nestingDepth(value: unknown, limit: number): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (limit <= 0) return 1;
+  let max = 0;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) {
+    const d = nestingDepth(v, limit - 1);
+    if (d > max) max = d;
+    if (max >= limit) break;
+  }
+  return 1 + max;
 }
 
 function checkId(id: string): string {

@@ -63,7 +63,7 @@ export async function createStack(tasks: TaskDefinition[] = []): Promise<Stack> 
         logger: quietLogger,
         ...opts,
       });
-      runtime.watcher.on('change', () => void worker.reloadQueues());
+      runtime.watcher.on('change', () => void worker.reloadQueues().catch(() => undefined));
       runtime.subscriber.on('message', (channel: string, msg: string) => {
         if (channel === runtime.store.keys.cancelChannel) worker.onCancelRequested(msg);
       });

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NAME_RE } from '../../src/domain/names.js';
-import { createHttpStack, type HttpStack } from './http-stack.js';
-import { operationsOf, requestFor, type GeneratedRequest } from './openapi-arbitraries.js';
+import { createHttpStack, createParkedQueue, type HttpStack } from './http-stack.js';
+import { deepSubmission, operationsOf, requestFor, type GeneratedRequest } from './openapi-arbitraries.js';
 
 /** FUZZ_RUNS=20000 for a longer local run; the default keeps CI near a quarter of a minute. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
@@ -21,6 +21,7 @@ describe('generated requests', () => {
 
   beforeAll(async () => {
     s = await createHttpStack();
+    await createParkedQueue(s, 'parked');
     before = new Set(await s.rt.redis.keys(`${s.prefix}:*`));
   });
   afterAll(async () => s.close());
@@ -54,11 +55,19 @@ describe('generated requests', () => {
         payload: JSON.stringify({ name: 'echo_task', version: 1, queue, parameters: { value } }),
         operation: 'POST /submit-task',
       }));
-    const anyRequest = fc.oneof(
-      // Built once per operation: building arbitraries (regex compilation) is the costly part.
-      { weight: 12, arbitrary: fc.oneof(...ops.map((op) => requestFor(doc, op))) },
-      { weight: 1, arbitrary: validSubmit },
-    );
+    const anyRequest = fc
+      .oneof(
+        // Built once per operation: building arbitraries (regex compilation) is the costly part.
+        { weight: 12, arbitrary: fc.oneof(...ops.map((op) => requestFor(doc, op))) },
+        { weight: 1, arbitrary: validSubmit },
+        { weight: 1, arbitrary: deepSubmission('parked') },
+      )
+      .map((r) =>
+        // Counterexamples print truncated: a 100 kB body would bury the report.
+        Object.assign(r, {
+          [fc.toStringMethod]: () => `${r.method} ${r.url.slice(0, 300)} ${String(r.payload).slice(0, 300)}`,
+        }),
+      );
 
     await fc.assert(
       fc.asyncProperty(anyRequest, async (req) => {

@@ -26,8 +26,15 @@ describe('OpenAPI document', () => {
   afterAll(async () => s.close());
 
   it('matches the checked-in openapi.json', async () => {
-    const checkedIn = await readFile(join(ROOT, 'openapi.json'), 'utf8').catch(() => '(missing)');
-    expect(checkedIn === formatOpenApiDocument(doc), REGENERATE).toBe(true);
+    const text = await readFile(join(ROOT, 'openapi.json'), 'utf8').catch(() => 'null');
+    // Compared as JSON (key order included), so a formatter run over the file does not matter.
+    let checkedIn: unknown = null;
+    try {
+      checkedIn = JSON.parse(text);
+    } catch {
+      // Unparsable counts as out of date.
+    }
+    expect(JSON.stringify(checkedIn) === JSON.stringify(doc), REGENERATE).toBe(true);
   });
 
   it('is what the Manager serves at /openapi.json (and /api/openapi.json)', async () => {

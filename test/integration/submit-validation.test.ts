@@ -62,6 +62,16 @@ describe('submission validation', () => {
       ERRORS.invalidTaskId.code,
       /is not a ULID/,
     ],
+    [
+      'parameters nested 10,000 levels deep',
+      () => {
+        let deep: Record<string, unknown> = {};
+        for (let i = 0; i < 10_000; i++) deep = { d: deep };
+        return stack.client.submit('echo_task', deep, { version: 1 });
+      },
+      ERRORS.invalidParameters.code,
+      /nested deeper than 32 levels/,
+    ],
     ['bad run_at', () => stack.client.submit(echoTask, {}, { runAt: Number.NaN }), ERRORS.badRequest.code, /run_at/],
   ];
 

@@ -9,6 +9,9 @@
  * recovery of a killed worker, and every recovery must have happened within the lease bound.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_LIMITS } from '../../src/domain/queue-config.js';
+import { buildApp } from '../../src/http/app.js';
+import { TaskRegistry } from '../../src/tasks/registry.js';
 import { FIXTURE_TASKS, scale, sleep, waitFor } from '../helpers/reliability-env.js';
 import {
   createReliabilityStack,
@@ -298,5 +301,76 @@ describe('reliability: worker crash storm', () => {
       );
     }),
     scale(180_000, 1_200_000),
+  );
+
+  it(
+    '[engine bug] a task recovered from an expired lease reads back as plain JSON with a real error time',
+    results.run(
+      async () => {
+        // A queue no role consumes, so only this test touches the task.
+        await stack.client.runtime.config.createQueue({
+          name: 'parked',
+          maxConcurrent: null,
+          rateNumerator: null,
+          rateDenominator: null,
+          ratePeriod: null,
+        });
+        await stack.client.runtime.notifyConfigChanged();
+        const { id } = await stack.client.submit(relWork, { i: -1 }, { queue: 'parked' });
+        const store = stack.client.runtime.store;
+        const claim = await store.claim({
+          queue: 'parked',
+          owner: 4242,
+          leaseMs: 1,
+          want: 1,
+          limits: NO_LIMITS,
+          completions: [],
+        });
+        expect(claim.claimed.map((t) => t.id)).toEqual([id]);
+        await sleep(20);
+        const before = Date.now();
+        expect(await store.recoverExpiredLeases('parked', 10)).toBe(1);
+        const task = (await stack.client.getTask(id))!;
+        const entry = task.errors[0]!;
+        const app = await buildApp({
+          runtime: stack.client.runtime,
+          registry: new TaskRegistry([relWork]),
+          settings: { apiToken: null, readonlyToken: null, corsOrigins: [], bodyLimit: 1_048_576 },
+        });
+        const res = await app.inject({ method: 'GET', url: `/tasks/${id}` });
+        await app.close();
+        const shown = (JSON.parse(res.body) as { errors?: Array<{ timestamp: string }> }).errors?.[0]?.timestamp;
+        // Lua's cmsgpack packs the 13-digit time as uint64, which msgpackr decodes as a BigInt: the
+        // client sees a bigint (JSON.stringify throws) and the API shows 1970-01-01.
+        expect({
+          type: entry.type,
+          atType: typeof entry.at,
+          json: (() => {
+            try {
+              JSON.stringify(task);
+              return 'ok';
+            } catch (e) {
+              return (e as Error).message;
+            }
+          })(),
+          http: res.statusCode,
+          shownYear: shown?.slice(0, 4),
+        }).toEqual({
+          type: 'LeaseExpired',
+          atType: 'number',
+          json: 'ok',
+          http: 200,
+          shownYear: String(new Date(before).getUTCFullYear()),
+        });
+      },
+      {
+        bug: {
+          title:
+            'Errors written by Lua (the `LeaseExpired` entry of every lease recovery) read back with `at` as a BigInt: JSON.stringify of the task record throws in the client, and GET /tasks/{id} shows the error at 1970-01-01',
+          fix: "src/store/redis/record-codec.ts: create the Unpackr with `int64AsType: 'number'` (all stored times are epoch ms, far below 2^53), or normalise in decodeErrors() with `at: Number(e.at), attempt: Number(e.attempt)`. (Alternatively in lua/_lib.lua append_error(), but the decoder is the one place that sees every entry.)",
+        },
+      },
+    ),
+    30_000,
   );
 });

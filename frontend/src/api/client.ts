@@ -53,8 +53,7 @@ export function createApiClient(options: Partial<HttpOptions> & Pick<HttpOptions
     getQueues: async () => (await call('getAllQueues', {})).queues,
     getQueueConfig: async (name: string) => (await call('getQueueConfig', { params: { queue_name: name } })).queue,
     createQueue: (body: QueueConfigBody) => call('createQueue', { body }),
-    updateQueue: (name: string, body: S.UpdateQueueBody) =>
-      call('updateQueue', { params: { queue_name: name }, body }),
+    updateQueue: (name: string, body: S.UpdateQueueBody) => call('updateQueue', { params: { queue_name: name }, body }),
     deleteQueue: (name: string) => call('deleteQueue', { params: { queue_name: name } }),
     getRoles: async () => (await call('getRoles', {})).roles,
     getRole: (name: string) => call('getRole', { params: { role_name: name } }),

@@ -72,7 +72,8 @@ export function validate(schema: JsonSchema | boolean | undefined, value: unknow
       return [{ path, message: `must be a${/^[aeiou]/.test(want) ? 'n' : ''} ${want}`, code: 'type' }];
     }
   }
-  if (schema.const !== undefined && value !== schema.const) return [{ path, message: `must be ${JSON.stringify(schema.const)}` }];
+  if (schema.const !== undefined && value !== schema.const)
+    return [{ path, message: `must be ${JSON.stringify(schema.const)}` }];
   if (schema.enum && !schema.enum.includes(value))
     return [{ path, message: `must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}` }];
   return [...scalarProblems(schema, value, path), ...containerProblems(schema, value, path)];
@@ -102,21 +103,25 @@ function scalarProblems(s: JsonSchema, value: unknown, path: string): SchemaProb
 function containerProblems(s: JsonSchema, value: unknown, path: string): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   if (Array.isArray(value)) {
-    if (s.minItems !== undefined && value.length < s.minItems) out.push({ path, message: `needs at least ${s.minItems} items` });
-    if (s.maxItems !== undefined && value.length > s.maxItems) out.push({ path, message: `takes at most ${s.maxItems} items` });
+    if (s.minItems !== undefined && value.length < s.minItems)
+      out.push({ path, message: `needs at least ${s.minItems} items` });
+    if (s.maxItems !== undefined && value.length > s.maxItems)
+      out.push({ path, message: `takes at most ${s.maxItems} items` });
     value.forEach((item, i) => {
       const itemSchema = s.prefixItems ? (s.prefixItems[i] ?? s.items) : s.items;
       out.push(...validate(itemSchema, item, join(path, i)));
     });
   } else if (value !== null && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    for (const key of s.required ?? []) if (!(key in obj) || obj[key] === undefined) out.push({ path: join(path, key), message: 'is required' });
+    for (const key of s.required ?? [])
+      if (!(key in obj) || obj[key] === undefined) out.push({ path: join(path, key), message: 'is required' });
     for (const [key, v] of Object.entries(obj)) {
       if (v === undefined) continue;
       const propSchema = s.properties?.[key];
       if (propSchema) out.push(...validate(propSchema, v, join(path, key)));
       else if (s.additionalProperties === false) out.push({ path: join(path, key), message: 'is not a known field' });
-      else if (typeof s.additionalProperties === 'object') out.push(...validate(s.additionalProperties, v, join(path, key)));
+      else if (typeof s.additionalProperties === 'object')
+        out.push(...validate(s.additionalProperties, v, join(path, key)));
     }
   }
   return out;

@@ -18,7 +18,17 @@ export function createQueryClient(): QueryClient {
   });
 }
 
-export function AppProviders({ api, tokens, queryClient, children }: { api: Api; tokens: TokenStore; queryClient: QueryClient; children: ReactNode }) {
+export function AppProviders({
+  api,
+  tokens,
+  queryClient,
+  children,
+}: {
+  api: Api;
+  tokens: TokenStore;
+  queryClient: QueryClient;
+  children: ReactNode;
+}) {
   return (
     <QueryClientProvider client={queryClient}>
       <ApiProvider api={api} tokens={tokens}>

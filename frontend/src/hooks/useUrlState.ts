@@ -9,9 +9,10 @@ export function useUrlState<K extends string>(defaults: Readonly<Record<K, strin
   const [params, setParams] = useSearchParams();
   const values = useMemo(
     () =>
-      Object.fromEntries(
-        (Object.keys(defaults) as K[]).map((k) => [k, params.get(k) ?? defaults[k]]),
-      ) as Record<K, string>,
+      Object.fromEntries((Object.keys(defaults) as K[]).map((k) => [k, params.get(k) ?? defaults[k]])) as Record<
+        K,
+        string
+      >,
     [params, defaults],
   );
   const update = useCallback(

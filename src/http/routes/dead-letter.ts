@@ -4,10 +4,9 @@
  */
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idToBytes } from '../../domain/ids.js';
 import type { TaskRecord } from '../../domain/task.js';
 import { ERRORS, isJobbersError } from '../../errors.js';
-import type { AppDeps, ManagerRuntime } from '../deps.js';
+import type { AppDeps } from '../deps.js';
 import {
   AttemptErrorSchema,
   QueueName,
@@ -46,14 +45,6 @@ const HistoryResponse = z.object({
 });
 
 /** The tasks among `tasks` that are in their queue's dead-letter set. */
-async function keepDeadLettered(rt: ManagerRuntime, tasks: TaskRecord[]): Promise<TaskRecord[]> {
-  if (tasks.length === 0) return [];
-  const pipe = rt.redis.pipeline();
-  for (const t of tasks) pipe.zscore(rt.store.keys.queue(t.queue).dlq, idToBytes(t.id));
-  const scores = (await pipe.exec()) ?? [];
-  return tasks.filter((_, i) => scores[i]?.[1] != null);
-}
-
 export const deadLetterRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const rt = deps.runtime;
 
@@ -144,7 +135,7 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
       if (b.task_ids != null) {
         const ids = [...new Set(b.task_ids.map((id) => id.toUpperCase()))];
         const found = (await rt.store.getTasks(ids)).filter((t): t is TaskRecord => t !== null);
-        candidates = await keepDeadLettered(rt, found);
+        candidates = await rt.store.filterDeadLettered(found);
       } else if (b.queue != null || b.task_name != null || b.task_version != null) {
         candidates = await rt.store.listDeadLetters({
           queue: b.queue ?? undefined,

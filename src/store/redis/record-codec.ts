@@ -49,7 +49,8 @@ export interface RecordBody {
 
 // useRecords:false keeps plain maps/arrays (readable by any msgpack decoder, including Lua's).
 const packr = new Packr({ useRecords: false, moreTypes: false });
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
+// int64 (e.g. epoch-ms times Lua's cmsgpack writes) as plain numbers, not BigInt: JSON-safe.
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
 
 export function pack(value: unknown): Buffer {
   return packr.pack(value);

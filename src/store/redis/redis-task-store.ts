@@ -239,15 +239,20 @@ export class RedisTaskStore implements TaskStore {
   }
 
   async removeDeadLetters(ids: string[]): Promise<number> {
-    let removed = 0;
     const located = await this.reader.locateMany(ids);
-    await Promise.all(
-      located.map(async (loc, i) => {
-        if (!loc) return;
-        removed += await this.redis.zrem(this.keys.queue(loc.queue).dlq, idToBytes(ids[i] as string));
-      }),
+    const counts = await Promise.all(
+      located.map((loc, i) => (loc ? this.redis.zrem(this.keys.queue(loc.queue).dlq, idToBytes(ids[i] as string)) : 0)),
     );
-    return removed;
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** The subset of `tasks` that is in its queue's dead-letter queue, in input order. */
+  async filterDeadLettered<T extends { id: string; queue: string }>(tasks: T[]): Promise<T[]> {
+    if (tasks.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const t of tasks) pipe.zscore(this.keys.queue(t.queue).dlq, idToBytes(t.id));
+    const scores = (await pipe.exec()) ?? [];
+    return tasks.filter((_, i) => scores[i]?.[1] != null);
   }
 
   // ---------------------------------------------------------------- scheduler

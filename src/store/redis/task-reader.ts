@@ -255,13 +255,18 @@ export class TaskReader {
     const out: TaskRecord[] = [];
     for (let i = 0; i < entries.length && out.length < opts.limit; i += CHUNK) {
       const chunk = entries.slice(i, i + CHUNK);
+      // One pipeline per queue present in the chunk, then back into newest-first order.
+      const byQueue = new Map<string, Buffer[]>();
+      for (const e of chunk) byQueue.set(e.queue, [...(byQueue.get(e.queue) ?? []), e.id]);
+      const loaded = new Map<string, TaskRecord>();
+      for (const [q, ids] of byQueue) for (const rec of await this.load(q, ids)) loaded.set(rec.id, rec);
       for (const e of chunk) {
-        if (out.length >= opts.limit) break;
-        const [rec] = await this.load(e.queue, [e.id]);
+        const rec = loaded.get(bytesToId(e.id));
         if (!rec) continue;
         if (opts.name !== undefined && rec.name !== opts.name) continue;
         if (opts.version !== undefined && rec.version !== opts.version) continue;
         out.push(rec);
+        if (out.length >= opts.limit) break;
       }
     }
     return out;

@@ -16,7 +16,16 @@ interface Props {
 }
 
 /** A button for a destructive action: nothing happens until the dialog is confirmed. */
-export function ConfirmButton({ children, title, message, confirmLabel = 'Confirm', onConfirm, disabled, danger = true, className }: Props) {
+export function ConfirmButton({
+  children,
+  title,
+  message,
+  confirmLabel = 'Confirm',
+  onConfirm,
+  disabled,
+  danger = true,
+  className,
+}: Props) {
   const [open, setOpen] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
 
@@ -30,12 +39,23 @@ export function ConfirmButton({ children, title, message, confirmLabel = 'Confir
 
   return (
     <>
-      <button type="button" className={className ?? (danger ? 'danger' : undefined)} disabled={disabled} onClick={() => setOpen(true)}>
+      <button
+        type="button"
+        className={className ?? (danger ? 'danger' : undefined)}
+        disabled={disabled}
+        onClick={() => setOpen(true)}
+      >
         {children}
       </button>
       {open && (
         <div className={styles.backdrop} onClick={() => setOpen(false)}>
-          <div role="dialog" aria-modal="true" aria-label={title} className={styles.dialog} onClick={(e) => e.stopPropagation()}>
+          <div
+            role="dialog"
+            aria-modal="true"
+            aria-label={title}
+            className={styles.dialog}
+            onClick={(e) => e.stopPropagation()}
+          >
             <h2>{title}</h2>
             {message && <div className={styles.message}>{message}</div>}
             <div className={styles.actions}>

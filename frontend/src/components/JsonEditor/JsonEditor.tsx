@@ -35,7 +35,15 @@ export function JsonEditor({ value, onChange, problems, label = 'Parameters (JSO
           Format
         </button>
       </div>
-      <textarea id="json-editor" className={styles.text} rows={8} spellCheck={false} value={value} aria-invalid={problems.length > 0 ? true : undefined} onChange={(e) => onChange(e.target.value)} />
+      <textarea
+        id="json-editor"
+        className={styles.text}
+        rows={8}
+        spellCheck={false}
+        value={value}
+        aria-invalid={problems.length > 0 ? true : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
       {problems.map((p) => (
         <div key={p} className={styles.error}>
           {p}

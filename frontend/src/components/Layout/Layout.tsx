@@ -23,7 +23,12 @@ export function Layout() {
         <span className={styles.brand}>Jobbers</span>
         <nav className={styles.nav}>
           {LINKS.map((l) => (
-            <NavLink key={l.to} to={l.to} end={l.end} className={({ isActive }) => (isActive ? styles.active : undefined)}>
+            <NavLink
+              key={l.to}
+              to={l.to}
+              end={l.end}
+              className={({ isActive }) => (isActive ? styles.active : undefined)}
+            >
               {l.label}
             </NavLink>
           ))}

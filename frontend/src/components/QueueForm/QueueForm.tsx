@@ -2,7 +2,13 @@ import { useState, type FormEvent } from 'react';
 import type { QueueConfig, QueueConfigBody } from '../../api/types';
 import { ErrorNotice } from '../ErrorNotice/ErrorNotice';
 import styles from './QueueForm.module.css';
-import { RATE_PERIODS, toFormValues, validateQueueForm, type QueueFormErrors, type QueueFormValues } from './validate-queue';
+import {
+  RATE_PERIODS,
+  toFormValues,
+  validateQueueForm,
+  type QueueFormErrors,
+  type QueueFormValues,
+} from './validate-queue';
 
 interface Props {
   /** The queue being edited; null creates a new one. */
@@ -41,9 +47,18 @@ export function QueueForm({ queue, onSubmit, onCancel, pending, error }: Props) 
   };
 
   return (
-    <form className={styles.form} onSubmit={submit} noValidate aria-label={isNew ? 'New queue' : `Edit queue ${queue.name}`}>
+    <form
+      className={styles.form}
+      onSubmit={submit}
+      noValidate
+      aria-label={isNew ? 'New queue' : `Edit queue ${queue.name}`}
+    >
       <div className={styles.row}>
-        {isNew ? field('name', 'Name', { placeholder: 'e.g. emails' }) : <strong className={styles.name}>{queue.name}</strong>}
+        {isNew ? (
+          field('name', 'Name', { placeholder: 'e.g. emails' })
+        ) : (
+          <strong className={styles.name}>{queue.name}</strong>
+        )}
         {field('max_concurrent', 'Max concurrent', { placeholder: 'unlimited', size: 8 })}
         <fieldset className={styles.rate}>
           <legend>Rate limit (optional)</legend>
@@ -52,7 +67,12 @@ export function QueueForm({ queue, onSubmit, onCancel, pending, error }: Props) 
           {field('rate_denominator', 'Window', { size: 4, placeholder: '1' })}
           <label className={styles.field}>
             Period
-            <select aria-label="Period" value={values.rate_period} aria-invalid={errors.rate_period ? true : undefined} onChange={(e) => setValues({ ...values, rate_period: e.target.value })}>
+            <select
+              aria-label="Period"
+              value={values.rate_period}
+              aria-invalid={errors.rate_period ? true : undefined}
+              onChange={(e) => setValues({ ...values, rate_period: e.target.value })}
+            >
               <option value="">—</option>
               {RATE_PERIODS.map((p) => (
                 <option key={p} value={p}>
@@ -74,7 +94,9 @@ export function QueueForm({ queue, onSubmit, onCancel, pending, error }: Props) 
           )}
         </div>
       </div>
-      <p className={styles.hint}>Max concurrent: running tasks at once across all workers; empty or 0 means unlimited.</p>
+      <p className={styles.hint}>
+        Max concurrent: running tasks at once across all workers; empty or 0 means unlimited.
+      </p>
       {error !== undefined && error !== null && <ErrorNotice error={error} title="Not saved" />}
     </form>
   );

@@ -55,7 +55,8 @@ export function validateQueueForm(v: QueueFormValues): { body: QueueConfigBody |
   const rate = ['rate_numerator', 'rate_denominator', 'rate_period'] as const;
   const set = rate.filter((f) => candidate[f] !== null);
   if (set.length > 0 && set.length < rate.length) {
-    for (const f of rate) if (candidate[f] === null) errors[f] = 'set tasks, window and period together (or leave all empty)';
+    for (const f of rate)
+      if (candidate[f] === null) errors[f] = 'set tasks, window and period together (or leave all empty)';
   }
   if (Object.keys(errors).length > 0) return { body: null, errors };
   return { body: candidate as QueueConfigBody, errors };

@@ -17,7 +17,9 @@ export function QueueSelect({ value, onChange, anyLabel, label = 'Queue' }: Prop
       {label}
       <select value={value} onChange={(e) => onChange(e.target.value)} aria-label={label}>
         {anyLabel !== undefined && <option value="">{anyLabel}</option>}
-        {anyLabel === undefined && !value && <option value="">{queues.isPending ? 'loading…' : 'choose a queue'}</option>}
+        {anyLabel === undefined && !value && (
+          <option value="">{queues.isPending ? 'loading…' : 'choose a queue'}</option>
+        )}
         {names.map((q) => (
           <option key={q} value={q}>
             {q}

@@ -31,14 +31,20 @@ export function QueueStatsTable({ stats }: { stats: readonly QueueStats[] }) {
               </td>
               {STATUS_ORDER.map((s) => (
                 <td key={s} className={`num ${q.counts[s] === 0 ? styles.zero : ''}`}>
-                  {q.counts[s] === 0 ? '0' : <Link to={`/tasks?queue=${encodeURIComponent(q.queue)}&status=${s}`}>{q.counts[s]}</Link>}
+                  {q.counts[s] === 0 ? (
+                    '0'
+                  ) : (
+                    <Link to={`/tasks?queue=${encodeURIComponent(q.queue)}&status=${s}`}>{q.counts[s]}</Link>
+                  )}
                 </td>
               ))}
               <td className="num">{total(q)}</td>
               <td className={`num ${q.dlq === 0 ? styles.zero : styles.dlq}`}>
                 {q.dlq === 0 ? '0' : <Link to={`/dlq?queue=${encodeURIComponent(q.queue)}`}>{q.dlq}</Link>}
               </td>
-              <td className="num">{q.oldest_waiting_age_ms === null ? '—' : formatDuration(q.oldest_waiting_age_ms)}</td>
+              <td className="num">
+                {q.oldest_waiting_age_ms === null ? '—' : formatDuration(q.oldest_waiting_age_ms)}
+              </td>
             </tr>
           ))}
         </tbody>

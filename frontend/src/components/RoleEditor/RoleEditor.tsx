@@ -33,17 +33,32 @@ export function RoleEditor({ role, allQueues, onSubmit, onCancel, pending, error
     e.preventDefault();
     const problem = role ? undefined : validate(requestSchemas.createRole.properties.name, name.trim())[0];
     setNameError(name.trim() === '' ? 'A role needs a name' : (problem?.message ?? null));
-    if (name.trim() !== '' && !problem) onSubmit(name.trim(), choices.filter((q) => queues.has(q)));
+    if (name.trim() !== '' && !problem)
+      onSubmit(
+        name.trim(),
+        choices.filter((q) => queues.has(q)),
+      );
   };
 
   return (
-    <form className={styles.editor} onSubmit={submit} noValidate aria-label={role ? `Edit role ${role.role}` : 'New role'}>
+    <form
+      className={styles.editor}
+      onSubmit={submit}
+      noValidate
+      aria-label={role ? `Edit role ${role.role}` : 'New role'}
+    >
       {role ? (
         <h2>Role {role.role}</h2>
       ) : (
         <label className={styles.name}>
           Role name
-          <input aria-label="Role name" value={name} aria-invalid={nameError ? true : undefined} onChange={(e) => setName(e.target.value)} placeholder="e.g. mailers" />
+          <input
+            aria-label="Role name"
+            value={name}
+            aria-invalid={nameError ? true : undefined}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. mailers"
+          />
           {nameError && <span className={styles.error}>{nameError}</span>}
         </label>
       )}

@@ -22,7 +22,14 @@ export function SchemaForm({ schema, texts, onChange, problems }: Props) {
     const common = { id: `param-${f.name}`, 'aria-invalid': problemOf(f.name) ? true : undefined };
     switch (f.kind) {
       case 'boolean':
-        return <input {...common} type="checkbox" checked={value === 'true'} onChange={(e) => set(f.name, String(e.target.checked))} />;
+        return (
+          <input
+            {...common}
+            type="checkbox"
+            checked={value === 'true'}
+            onChange={(e) => set(f.name, String(e.target.checked))}
+          />
+        );
       case 'enum':
         return (
           <select {...common} value={value} onChange={(e) => set(f.name, e.target.value)}>
@@ -36,11 +43,28 @@ export function SchemaForm({ schema, texts, onChange, problems }: Props) {
         );
       case 'number':
       case 'integer':
-        return <input {...common} type="number" step={f.kind === 'integer' ? 1 : 'any'} value={value} onChange={(e) => set(f.name, e.target.value)} />;
+        return (
+          <input
+            {...common}
+            type="number"
+            step={f.kind === 'integer' ? 1 : 'any'}
+            value={value}
+            onChange={(e) => set(f.name, e.target.value)}
+          />
+        );
       case 'string':
         return <input {...common} value={value} onChange={(e) => set(f.name, e.target.value)} />;
       default:
-        return <textarea {...common} className="mono" rows={2} value={value} placeholder="JSON" onChange={(e) => set(f.name, e.target.value)} />;
+        return (
+          <textarea
+            {...common}
+            className="mono"
+            rows={2}
+            value={value}
+            placeholder="JSON"
+            onChange={(e) => set(f.name, e.target.value)}
+          />
+        );
     }
   };
 

@@ -2,10 +2,10 @@ import { useState, type FormEvent } from 'react';
 import type { SchemaProblem } from '../../api/json-schema';
 import type { TaskType } from '../../api/types';
 import { ErrorNotice } from '../ErrorNotice/ErrorNotice';
-import { JsonEditor, parseJsonObject } from '../JsonEditor/JsonEditor';
+import { JsonEditor } from '../JsonEditor/JsonEditor';
 import { SchemaForm } from '../SchemaForm/SchemaForm';
-import { initialTexts, isFormable, textsToParams } from '../SchemaForm/schema-fields';
-import { buildSubmission, type Submission, type SubmitDraft } from './build-submission';
+import { isFormable } from '../SchemaForm/schema-fields';
+import { buildSubmission, draftFor, switchedMode, type Submission, type SubmitDraft } from './build-submission';
 import styles from './SubmitForm.module.css';
 
 interface Props {
@@ -17,12 +17,6 @@ interface Props {
 }
 
 const keyOf = (t: Pick<TaskType, 'name' | 'version'>) => `${t.name}@${t.version}`;
-
-function draftFor(type: TaskType | undefined, queue = '', runAt = ''): SubmitDraft {
-  const schema = type?.parametersSchema ?? null;
-  const formable = isFormable(schema);
-  return { name: type?.name ?? '', version: type?.version ?? 0, queue, runAt, mode: formable ? 'form' : 'json', texts: formable ? initialTexts(schema) : {}, json: '{}' };
-}
 
 /** Submit a task: parameters from a form generated from the task's schema, or as JSON. */
 export function SubmitForm({ types, queues, onSubmit, pending, error }: Props) {
@@ -36,11 +30,9 @@ export function SubmitForm({ types, queues, onSubmit, pending, error }: Props) {
 
   const switchMode = () => {
     if (!formable) return;
-    if (draft.mode === 'form') return patch({ mode: 'json', json: JSON.stringify(textsToParams(schema, draft.texts).params, null, 2) });
-    const parsed = parseJsonObject(draft.json).value;
-    if (!parsed) return setProblems(['Fix the JSON before switching to the form']);
-    const texts = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-    patch({ mode: 'form', texts: { ...initialTexts(schema), ...texts } });
+    const next = switchedMode(draft, schema);
+    if (next) patch(next);
+    else setProblems(['Fix the JSON before switching to the form']);
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -56,7 +48,19 @@ export function SubmitForm({ types, queues, onSubmit, pending, error }: Props) {
         {types.length > 0 ? (
           <label>
             Task
-            <select aria-label="Task" value={keyOf(draft)} onChange={(e) => setDraft(draftFor(types.find((t) => keyOf(t) === e.target.value), draft.queue, draft.runAt))}>
+            <select
+              aria-label="Task"
+              value={keyOf(draft)}
+              onChange={(e) =>
+                setDraft(
+                  draftFor(
+                    types.find((t) => keyOf(t) === e.target.value),
+                    draft.queue,
+                    draft.runAt,
+                  ),
+                )
+              }
+            >
               {types.map((t) => (
                 <option key={keyOf(t)} value={keyOf(t)}>
                   {t.name} (v{t.version})
@@ -72,7 +76,14 @@ export function SubmitForm({ types, queues, onSubmit, pending, error }: Props) {
             </label>
             <label>
               Version
-              <input aria-label="Version" type="number" min={0} size={4} value={draft.version} onChange={(e) => patch({ version: Number(e.target.value) || 0 })} />
+              <input
+                aria-label="Version"
+                type="number"
+                min={0}
+                size={4}
+                value={draft.version}
+                onChange={(e) => patch({ version: Number(e.target.value) || 0 })}
+              />
             </label>
           </>
         )}
@@ -87,7 +98,13 @@ export function SubmitForm({ types, queues, onSubmit, pending, error }: Props) {
         </label>
         <label>
           Run at (optional)
-          <input aria-label="Run at" type="datetime-local" step={1} value={draft.runAt} onChange={(e) => patch({ runAt: e.target.value })} />
+          <input
+            aria-label="Run at"
+            type="datetime-local"
+            step={1}
+            value={draft.runAt}
+            onChange={(e) => patch({ runAt: e.target.value })}
+          />
         </label>
       </div>
       <section className={styles.params}>
@@ -97,11 +114,18 @@ export function SubmitForm({ types, queues, onSubmit, pending, error }: Props) {
           </button>
         )}
         {formable && draft.mode === 'form' ? (
-          <SchemaForm schema={schema} texts={draft.texts} onChange={(texts) => patch({ texts })} problems={fieldProblems} />
+          <SchemaForm
+            schema={schema}
+            texts={draft.texts}
+            onChange={(texts) => patch({ texts })}
+            problems={fieldProblems}
+          />
         ) : (
           <JsonEditor value={draft.json} onChange={(json) => patch({ json })} problems={[]} />
         )}
-        {!schema && draft.name && <p className="muted">The server publishes no parameter schema for this task: enter its parameters as JSON.</p>}
+        {!schema && draft.name && (
+          <p className="muted">The server publishes no parameter schema for this task: enter its parameters as JSON.</p>
+        )}
       </section>
       {problems.length > 0 && (
         <ul role="alert" className={styles.problems}>

@@ -1,9 +1,12 @@
-/** Submit form state → the request body, validated like the server will (schema.gen + task schema). */
+/**
+ * Submit form state: a draft per task type, the form ⇄ JSON switch, and the request body,
+ * validated like the server will (schema.gen request schema + the task's parameter schema).
+ */
 import { validate, type JsonSchema, type SchemaProblem } from '../../api/json-schema';
 import { requestSchemas } from '../../api/schema.gen';
-import type { SubmitTaskBody } from '../../api/types';
+import type { SubmitTaskBody, TaskType } from '../../api/types';
 import { parseJsonObject } from '../JsonEditor/JsonEditor';
-import { textsToParams } from '../SchemaForm/schema-fields';
+import { initialTexts, isFormable, textsToParams } from '../SchemaForm/schema-fields';
 
 export interface SubmitDraft {
   name: string;
@@ -59,4 +62,32 @@ export function buildSubmission(
   }
   const ok = problems.length === 0 && fieldProblems.length === 0 && parameters !== null;
   return { submission: ok ? { body, runAt } : null, fieldProblems, problems };
+}
+
+/** A fresh draft for a task type: its schema's defaults in the form, or `{}` in the JSON editor. */
+export function draftFor(type: TaskType | undefined, queue = '', runAt = ''): SubmitDraft {
+  const schema = type?.parametersSchema ?? null;
+  const formable = isFormable(schema);
+  return {
+    name: type?.name ?? '',
+    version: type?.version ?? 0,
+    queue,
+    runAt,
+    mode: formable ? 'form' : 'json',
+    texts: formable ? initialTexts(schema) : {},
+    json: '{}',
+  };
+}
+
+/** The draft fields after toggling form ⇄ JSON, carrying the values over; null when the JSON does not parse. */
+export function switchedMode(draft: SubmitDraft, schema: JsonSchema): Partial<SubmitDraft> | null {
+  if (draft.mode === 'form') {
+    return { mode: 'json', json: JSON.stringify(textsToParams(schema, draft.texts).params, null, 2) };
+  }
+  const parsed = parseJsonObject(draft.json).value;
+  if (!parsed) return null;
+  const texts = Object.fromEntries(
+    Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
+  return { mode: 'form', texts: { ...initialTexts(schema), ...texts } };
 }

@@ -9,7 +9,13 @@ export function TaskNameInput({ value, onChange }: { value: string; onChange: (n
   return (
     <label>
       Task name
-      <input list={listId} value={value} placeholder="any" aria-label="Task name" onChange={(e) => onChange(e.target.value)} />
+      <input
+        list={listId}
+        value={value}
+        placeholder="any"
+        aria-label="Task name"
+        onChange={(e) => onChange(e.target.value)}
+      />
       <datalist id={listId}>
         {names.map((n) => (
           <option key={n} value={n} />

@@ -27,8 +27,8 @@ export function TokenPrompt() {
       <form role="dialog" aria-modal="true" aria-label="API token" className={styles.dialog} onSubmit={submit}>
         <h2>API token required</h2>
         <p className={styles.text}>
-          This Manager asks for a bearer token (<code>JOBBERS_API_TOKEN</code>, or the read-only token to browse).
-          It is kept for this browser session only.
+          This Manager asks for a bearer token (<code>JOBBERS_API_TOKEN</code>, or the read-only token to browse). It is
+          kept for this browser session only.
         </p>
         {state.token && state.reason && <p className={styles.reason}>{state.reason}</p>}
         <input

@@ -33,12 +33,14 @@ export function WorkerList({ workers, now }: { workers: readonly WorkerInfo[]; n
                 <meter min={0} max={Math.max(1, w.concurrency)} value={w.running.length} className={styles.meter} />{' '}
                 {w.running.length}/{w.concurrency}
               </td>
-              <td className={`wrap mono ${styles.running}`}>
-                {w.running.map((id) => (
-                  <Link key={id} to={`/tasks/${id}`}>
-                    {id}
-                  </Link>
-                ))}
+              <td className="mono">
+                <div className={styles.running}>
+                  {w.running.map((id) => (
+                    <Link key={id} to={`/tasks/${id}`}>
+                      {id}
+                    </Link>
+                  ))}
+                </div>
               </td>
               <td>{formatRelative(w.started_at, now)}</td>
               <td>{formatRelative(w.last_seen, now)}</td>

@@ -36,7 +36,11 @@ export default function DashboardPage() {
 
       <section className="panel">
         <h2>Workers {workers.data && <span className="muted">({workers.data.length})</span>}</h2>
-        <QueryState query={workers} isEmpty={(d) => d.length === 0} empty="No live worker: start one with jobbers_worker <task module>.">
+        <QueryState
+          query={workers}
+          isEmpty={(d) => d.length === 0}
+          empty="No live worker: start one with jobbers_worker <task module>."
+        >
           {(d) => <WorkerList workers={d} now={now} />}
         </QueryState>
       </section>
@@ -53,7 +57,12 @@ export default function DashboardPage() {
                 {
                   header: '',
                   cell: (t) => (
-                    <ConfirmButton title={`Cancel ${t.name} ${t.id}?`} message="Its worker is asked to stop it; it ends as cancelled." confirmLabel="Cancel task" onConfirm={() => cancel.mutate(t.id)}>
+                    <ConfirmButton
+                      title={`Cancel ${t.name} ${t.id}?`}
+                      message="Its worker is asked to stop it; it ends as cancelled."
+                      confirmLabel="Cancel task"
+                      onConfirm={() => cancel.mutate(t.id)}
+                    >
                       Cancel
                     </ConfirmButton>
                   ),

@@ -49,13 +49,25 @@ export default function DeadLetterPage() {
     selection.clear();
   };
   const resubmitSelected = () =>
-    resubmit.mutate({ task_ids: selection.selected, reset_retry_count: reset }, { onSuccess: (r) => done(`${plural(r.resubmitted, 'task')} resubmitted.`) });
-  const resubmitMatching = () =>
     resubmit.mutate(
-      { queue: query.queue, task_name: query.task_name, task_version: query.task_version, limit: query.limit, reset_retry_count: reset },
+      { task_ids: selection.selected, reset_retry_count: reset },
       { onSuccess: (r) => done(`${plural(r.resubmitted, 'task')} resubmitted.`) },
     );
-  const removeSelected = () => remove.mutate(selection.selected, { onSuccess: (r) => done(`${plural(r.removed, 'entry', 'entries')} removed from the dead-letter queue.`) });
+  const resubmitMatching = () =>
+    resubmit.mutate(
+      {
+        queue: query.queue,
+        task_name: query.task_name,
+        task_version: query.task_version,
+        limit: query.limit,
+        reset_retry_count: reset,
+      },
+      { onSuccess: (r) => done(`${plural(r.resubmitted, 'task')} resubmitted.`) },
+    );
+  const removeSelected = () =>
+    remove.mutate(selection.selected, {
+      onSuccess: (r) => done(`${plural(r.removed, 'entry', 'entries')} removed from the dead-letter queue.`),
+    });
 
   return (
     <>
@@ -74,25 +86,59 @@ export default function DeadLetterPage() {
         <label className={styles.check}>
           <input type="checkbox" checked={reset} onChange={(e) => setReset(e.target.checked)} /> reset retry count
         </label>
-        <ConfirmButton danger={false} className="primary" disabled={n === 0 || resubmit.isPending} title={`Resubmit ${plural(n, 'task')}?`} message="They go back to their queues; their error history is kept." confirmLabel="Resubmit" onConfirm={resubmitSelected}>
+        <ConfirmButton
+          danger={false}
+          className="primary"
+          disabled={n === 0 || resubmit.isPending}
+          title={`Resubmit ${plural(n, 'task')}?`}
+          message="They go back to their queues; their error history is kept."
+          confirmLabel="Resubmit"
+          onConfirm={resubmitSelected}
+        >
           Resubmit selected ({n})
         </ConfirmButton>
-        <ConfirmButton disabled={!hasFilter || resubmit.isPending} title="Resubmit every matching task?" message={`Up to ${query.limit} dead-lettered tasks matching the filters go back to their queues.`} confirmLabel="Resubmit all" onConfirm={resubmitMatching} danger={false}>
+        <ConfirmButton
+          disabled={!hasFilter || resubmit.isPending}
+          title="Resubmit every matching task?"
+          message={`Up to ${query.limit} dead-lettered tasks matching the filters go back to their queues.`}
+          confirmLabel="Resubmit all"
+          onConfirm={resubmitMatching}
+          danger={false}
+        >
           Resubmit all matching
         </ConfirmButton>
-        <ConfirmButton disabled={n === 0 || remove.isPending} title={`Delete ${plural(n, 'entry', 'entries')}?`} message="They leave the dead-letter queue for good (the task records stay until the cleaner prunes them)." confirmLabel="Delete" onConfirm={removeSelected}>
+        <ConfirmButton
+          disabled={n === 0 || remove.isPending}
+          title={`Delete ${plural(n, 'entry', 'entries')}?`}
+          message="They leave the dead-letter queue for good (the task records stay until the cleaner prunes them)."
+          confirmLabel="Delete"
+          onConfirm={removeSelected}
+        >
           Delete selected ({n})
         </ConfirmButton>
       </div>
       {notice && <Notice onClose={() => setNotice(null)}>{notice}</Notice>}
       {resubmit.isError && <ErrorNotice error={resubmit.error} title="Resubmit failed" />}
       {remove.isError && <ErrorNotice error={remove.error} title="Delete failed" />}
-      <QueryState query={list} isEmpty={(d) => d.length === 0} empty={hasFilter ? 'No dead-lettered task matches these filters.' : 'The dead-letter queue is empty.'}>
+      <QueryState
+        query={list}
+        isEmpty={(d) => d.length === 0}
+        empty={hasFilter ? 'No dead-lettered task matches these filters.' : 'The dead-letter queue is empty.'}
+      >
         {(tasks) => (
           <TaskTable
             tasks={tasks}
             selection={selection}
-            extra={[{ header: 'History', cell: (t) => <button type="button" onClick={() => toggleHistory(t.id)}>{open.has(t.id) ? 'Hide' : 'Errors'}</button> }]}
+            extra={[
+              {
+                header: 'History',
+                cell: (t) => (
+                  <button type="button" onClick={() => toggleHistory(t.id)}>
+                    {open.has(t.id) ? 'Hide' : 'Errors'}
+                  </button>
+                ),
+              },
+            ]}
             expanded={(t) => (open.has(t.id) ? <DeadLetterHistory taskId={t.id} /> : null)}
           />
         )}

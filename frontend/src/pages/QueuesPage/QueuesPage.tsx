@@ -45,7 +45,15 @@ export default function QueuesPage() {
       </div>
       {notice && <Notice onClose={() => setNotice(null)}>{notice}</Notice>}
       {remove.isError && <ErrorNotice error={remove.error} title="Delete failed" />}
-      {editing === '' && <QueueForm queue={null} onSubmit={submit} onCancel={() => open(null)} pending={save.isPending} error={save.error} />}
+      {editing === '' && (
+        <QueueForm
+          queue={null}
+          onSubmit={submit}
+          onCancel={() => open(null)}
+          pending={save.isPending}
+          error={save.error}
+        />
+      )}
       <QueryState query={queues} isEmpty={(d) => d.length === 0} empty="No queue yet.">
         {(list) => (
           <div className="scroll-x">
@@ -68,25 +76,37 @@ export default function QueuesPage() {
                       </td>
                       <td className="num">{q.max_concurrent ? q.max_concurrent : 'unlimited'}</td>
                       <td>{rateLabel(q)}</td>
-                      <td>{rolesOf(q.name).join(', ') || <span className="muted">no role: no worker serves it</span>}</td>
-                      <td className={styles.actions}>
-                        <button type="button" onClick={() => open(q.name)} disabled={editing === q.name}>
-                          Edit
-                        </button>
-                        <ConfirmButton
-                          title={`Delete queue ${q.name}?`}
-                          message="It is removed from every role; its tasks stay in Redis but no worker will run them."
-                          confirmLabel="Delete queue"
-                          onConfirm={() => remove.mutate(q.name, { onSuccess: () => setNotice(`Queue ${q.name} deleted.`) })}
-                        >
-                          Delete
-                        </ConfirmButton>
+                      <td>
+                        {rolesOf(q.name).join(', ') || <span className="muted">no role: no worker serves it</span>}
+                      </td>
+                      <td>
+                        <div className={styles.actions}>
+                          <button type="button" onClick={() => open(q.name)} disabled={editing === q.name}>
+                            Edit
+                          </button>
+                          <ConfirmButton
+                            title={`Delete queue ${q.name}?`}
+                            message="It is removed from every role; its tasks stay in Redis but no worker will run them."
+                            confirmLabel="Delete queue"
+                            onConfirm={() =>
+                              remove.mutate(q.name, { onSuccess: () => setNotice(`Queue ${q.name} deleted.`) })
+                            }
+                          >
+                            Delete
+                          </ConfirmButton>
+                        </div>
                       </td>
                     </tr>
                     {editing === q.name && (
                       <tr>
                         <td colSpan={5} className={styles.editCell}>
-                          <QueueForm queue={q} onSubmit={submit} onCancel={() => open(null)} pending={save.isPending} error={save.error} />
+                          <QueueForm
+                            queue={q}
+                            onSubmit={submit}
+                            onCancel={() => open(null)}
+                            pending={save.isPending}
+                            error={save.error}
+                          />
                         </td>
                       </tr>
                     )}

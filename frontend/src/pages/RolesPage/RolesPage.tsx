@@ -41,11 +41,22 @@ export default function RolesPage() {
           New role
         </button>
       </div>
-      <p className="muted">A worker serves the queues of its role (WORKER_ROLE, default "default"). Changes reach running workers within a second.</p>
+      <p className="muted">
+        A worker serves the queues of its role (WORKER_ROLE, default "default"). Changes reach running workers within a
+        second.
+      </p>
       {notice && <Notice onClose={() => setNotice(null)}>{notice}</Notice>}
       {remove.isError && <ErrorNotice error={remove.error} title="Delete failed" />}
       {editing !== null && (editing === '' || current) && (
-        <RoleEditor key={editing} role={current} allQueues={queues.data ?? []} onSubmit={submit} onCancel={() => open(null)} pending={save.isPending} error={save.error} />
+        <RoleEditor
+          key={editing}
+          role={current}
+          allQueues={queues.data ?? []}
+          onSubmit={submit}
+          onCancel={() => open(null)}
+          pending={save.isPending}
+          error={save.error}
+        />
       )}
       <QueryState query={roles} isEmpty={(d) => d.length === 0} empty="No role yet.">
         {(list) => (
@@ -61,19 +72,25 @@ export default function RolesPage() {
               {list.map((r) => (
                 <tr key={r.role}>
                   <td>{r.role}</td>
-                  <td className="wrap">{r.queues.join(', ') || <span className="muted">none: its workers stay idle</span>}</td>
-                  <td className={styles.actions}>
-                    <button type="button" onClick={() => open(r.role)}>
-                      Edit queues
-                    </button>
-                    <ConfirmButton
-                      title={`Delete role ${r.role}?`}
-                      message="Its queues are kept; workers started with this role will have nothing to serve."
-                      confirmLabel="Delete role"
-                      onConfirm={() => remove.mutate(r.role, { onSuccess: () => setNotice(`Role ${r.role} deleted.`) })}
-                    >
-                      Delete
-                    </ConfirmButton>
+                  <td className="wrap">
+                    {r.queues.join(', ') || <span className="muted">none: its workers stay idle</span>}
+                  </td>
+                  <td>
+                    <div className={styles.actions}>
+                      <button type="button" onClick={() => open(r.role)}>
+                        Edit queues
+                      </button>
+                      <ConfirmButton
+                        title={`Delete role ${r.role}?`}
+                        message="Its queues are kept; workers started with this role will have nothing to serve."
+                        confirmLabel="Delete role"
+                        onConfirm={() =>
+                          remove.mutate(r.role, { onSuccess: () => setNotice(`Role ${r.role} deleted.`) })
+                        }
+                      >
+                        Delete
+                      </ConfirmButton>
+                    </div>
                   </td>
                 </tr>
               ))}

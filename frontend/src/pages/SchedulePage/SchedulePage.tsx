@@ -64,28 +64,40 @@ export default function SchedulePage() {
           </select>
         </label>
       </div>
-      <QueryState query={list} isEmpty={(d) => d.length === 0 && !values.start} empty="Nothing is waiting for a run time in this queue.">
-        {(tasks) => (
-          <>
-            <TaskTable
-              tasks={tasks}
-              showQueue={false}
-              extra={[
-                { header: 'Runs at', cell: (t) => formatTime(t.scheduled_at) },
-                { header: 'Countdown', cell: (t) => <Countdown at={t.scheduled_at} now={now} /> },
-              ]}
-            />
-            <div className={styles.pager}>
-              <button type="button" disabled={!values.start} onClick={back}>
-                ‹ Previous
-              </button>
-              <button type="button" disabled={tasks.length < limit} onClick={() => next(tasks[tasks.length - 1]?.id ?? '')}>
-                Next ›
-              </button>
-            </div>
-          </>
-        )}
-      </QueryState>
+      {query === null && !queues.isPending ? (
+        <div className="panel muted">No queue exists yet: create one on the Queues page.</div>
+      ) : (
+        <QueryState
+          query={list}
+          isEmpty={(d) => d.length === 0 && !values.start}
+          empty="Nothing is waiting for a run time in this queue."
+        >
+          {(tasks) => (
+            <>
+              <TaskTable
+                tasks={tasks}
+                showQueue={false}
+                extra={[
+                  { header: 'Runs at', cell: (t) => formatTime(t.scheduled_at) },
+                  { header: 'Countdown', cell: (t) => <Countdown at={t.scheduled_at} now={now} /> },
+                ]}
+              />
+              <div className={styles.pager}>
+                <button type="button" disabled={!values.start} onClick={back}>
+                  ‹ Previous
+                </button>
+                <button
+                  type="button"
+                  disabled={tasks.length < limit}
+                  onClick={() => next(tasks[tasks.length - 1]?.id ?? '')}
+                >
+                  Next ›
+                </button>
+              </div>
+            </>
+          )}
+        </QueryState>
+      )}
     </>
   );
 }

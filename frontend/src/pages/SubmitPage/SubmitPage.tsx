@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { ApiError } from '../../api/errors';
 import type { TaskSummary } from '../../api/types';
 import { ErrorNotice } from '../../components/ErrorNotice/ErrorNotice';
 import { Notice } from '../../components/Notice/Notice';
@@ -20,15 +21,18 @@ export default function SubmitPage() {
       <h1>Submit task</h1>
       {last && (
         <Notice onClose={() => setLast(null)}>
-          {last.message}: <Link to={`/tasks/${last.task.id}`}>{last.task.id}</Link> ({last.task.name} v{last.task.version} on {last.task.queue}){' '}
-          <StatusPill status={last.task.status} />
+          {last.message}: <Link to={`/tasks/${last.task.id}`}>{last.task.id}</Link> ({last.task.name} v
+          {last.task.version} on {last.task.queue}) <StatusPill status={last.task.status} />
         </Notice>
       )}
-      {types.isError && <ErrorNotice error={types.error} title="Could not load the task types (enter the name by hand)" />}
+      {types.isError && !isUnauthorized(types.error) && (
+        <ErrorNotice error={types.error} title="Could not load the task types (enter the name by hand)" />
+      )}
       {types.isPending ? (
         <div className="muted">Loading task types…</div>
       ) : (
         <SubmitForm
+          key={types.data ? types.data.map((t) => `${t.name}@${t.version}`).join() : 'no-types'}
           types={types.data ?? []}
           queues={queues.data ?? []}
           pending={submit.isPending}
@@ -38,4 +42,9 @@ export default function SubmitPage() {
       )}
     </>
   );
+}
+
+/** A 401 is handled by the token prompt; repeating it here would only add noise. */
+function isUnauthorized(err: unknown): boolean {
+  return err instanceof ApiError && err.isUnauthorized;
 }

@@ -13,7 +13,15 @@ import { useCancelTasks, useTaskList } from '../../hooks/useTasks';
 import { useUrlState } from '../../hooks/useUrlState';
 import { plural } from '../../utils/format';
 
-const DEFAULTS = { queue: '', status: '', task_name: '', task_version: '', limit: '20', offset: '0', order_by: 'submitted_at' };
+const DEFAULTS = {
+  queue: '',
+  status: '',
+  task_name: '',
+  task_version: '',
+  limit: '20',
+  offset: '0',
+  order_by: 'submitted_at',
+};
 const PAGE_SIZES = ['10', '20', '50', '100'];
 
 export function summarizeCancel(results: readonly BulkCancelResult[]): string {
@@ -104,11 +112,20 @@ export default function TasksPage() {
       {query === null && !queues.isPending ? (
         <div className="panel muted">No queue exists yet: create one on the Queues page.</div>
       ) : (
-        <QueryState query={list} isEmpty={(d) => d.tasks.length === 0 && offset === 0} empty="No task matches these filters.">
+        <QueryState
+          query={list}
+          isEmpty={(d) => d.tasks.length === 0 && offset === 0}
+          empty="No task matches these filters."
+        >
           {(d) => (
             <>
               <TaskTable tasks={d.tasks} selection={selection} showQueue={false} />
-              <Pagination total={d.total} limit={limit} offset={offset} onChange={(o) => update({ offset: String(o) })} />
+              <Pagination
+                total={d.total}
+                limit={limit}
+                offset={offset}
+                onChange={(o) => update({ offset: String(o) })}
+              />
             </>
           )}
         </QueryState>

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { createClient } from '../client.js';
-import { alwaysFailTask, echoTask, scheduledFailTask } from '../../examples/tasks.js';
+import { createClient } from '../src/client.js';
+import { alwaysFailTask, echoTask, scheduledFailTask } from '../examples/tasks.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const children: ChildProcess[] = [];
 const say = (msg: string) => process.stdout.write(`[demo] ${msg}\n`);
 

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createApiClient } from '../../src/api/client';
+import { createTokenStore, TOKEN_KEY } from '../../src/api/token-store';
+import { fakeFetch } from '../testUtils';
+
+const ID = '01JABCDEFGHJKMNPQRSTVWXYZ0';
+
+function setup(body: unknown = {}) {
+  const { fetch, calls } = fakeFetch(() => ({ body }));
+  return { api: createApiClient({ baseUrl: '/api', fetch, tokens: createTokenStore(null) }), calls };
+}
+
+describe('api client', () => {
+  it('builds the task list query from the filters, leaving unset ones out', async () => {
+    const { api, calls } = setup({ tasks: [], total: 0 });
+    await api.getTaskList({ queue: 'emails', limit: 20, offset: 40, status: 'failed', task_name: undefined });
+    expect(calls[0]?.url).toBe('/api/task-list?queue=emails&limit=20&offset=40&status=failed');
+  });
+
+  it('addresses one task by id in the path', async () => {
+    const { api, calls } = setup({ message: 'ok', task: {} });
+    await api.cancelTask(ID);
+    await api.resubmitTask(ID, false);
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      `POST /api/task/${ID}/cancel`,
+      `POST /api/tasks/${ID}/resubmit`,
+    ]);
+    expect(calls[1]?.body).toEqual({ reset_retry_count: false });
+  });
+
+  it('sends DELETE with a body for the DLQ and a bare array for role queues', async () => {
+    const { api, calls } = setup({ removed: 1, task_ids: [ID], role: 'r', queues: [], message: '' });
+    await api.removeDeadLetters([ID]);
+    await api.updateRole('mailers', ['emails', 'sms']);
+    expect(calls[0]).toMatchObject({ method: 'DELETE', url: '/api/dead-letter-queue', body: { task_ids: [ID] } });
+    expect(calls[1]).toMatchObject({ method: 'PUT', url: '/api/roles/mailers', body: ['emails', 'sms'] });
+  });
+
+  it('turns the registered (name, version) pairs into task types', async () => {
+    const { api } = setup({
+      message: 'hi',
+      tasks: [
+        ['echo_task', 1],
+        ['slow_task', 2],
+      ],
+    });
+    expect(await api.getTaskTypes()).toEqual([
+      { name: 'echo_task', version: 1, parametersSchema: null },
+      { name: 'slow_task', version: 2, parametersSchema: null },
+    ]);
+  });
+
+  it('unwraps list responses', async () => {
+    const { api } = setup({ queues: ['a', 'b'] });
+    expect(await api.getQueues()).toEqual(['a', 'b']);
+  });
+
+  it('reads the token kept in sessionStorage', async () => {
+    sessionStorage.setItem(TOKEN_KEY, 'from-session');
+    const { fetch, calls } = fakeFetch(() => ({ body: { roles: [] } }));
+    await createApiClient({ fetch, tokens: createTokenStore(sessionStorage) }).getRoles();
+    expect(calls[0]).toMatchObject({ url: '/api/roles', headers: { Authorization: 'Bearer from-session' } });
+  });
+});
