@@ -116,3 +116,72 @@ describe('telemetry of worker and scheduler processes', () => {
     expect(logs.some((l) => l.body === `Task ${ids.fail} sent to dead letter queue.`)).toBe(true);
   });
 });
+
+describe('telemetry of the manager and a worker together', () => {
+  let stack: Stack;
+  let rx: OtlpReceiver;
+  const procs: CliProcess[] = [];
+  let submittedId = '';
+  let cancelledId = '';
+
+  beforeAll(async () => {
+    rx = await startOtlpReceiver();
+    stack = await createStack([echoTask]);
+    const otel = {
+      OTEL_SDK_DISABLED: 'false',
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: rx.url,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: rx.url,
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: rx.url,
+      OTEL_METRIC_EXPORT_INTERVAL: '500',
+    };
+    const manager = spawnCli('manager', [EXAMPLES], { ...stack.env, ...otel, PORT: '0', HOST: '127.0.0.1' });
+    const worker = spawnCli('worker', [EXAMPLES], { ...stack.env, ...otel, WORKER_TTL: '0' });
+    procs.push(manager, worker);
+    const [, url] = await manager.waitForOutput(/Manager listening on (http:\/\/[^\s]+)/);
+    await worker.waitForOutput(/Worker started/);
+    const post = async (path: string, body?: unknown) => {
+      const res = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: body ? { 'content-type': 'application/json' } : {},
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return (await res.json()) as { task: { id: string } };
+    };
+    submittedId = (await post('/submit-task', { name: 'echo_task', version: 1, parameters: { value: 'via http' } })).task.id;
+    await stack.client.waitForTask(submittedId, { timeoutMs: 30_000 });
+    const runAt = new Date(Date.now() + 3_600_000).toISOString();
+    cancelledId = (await post('/schedule-task', { task: { name: 'echo_task', version: 1, parameters: {} }, run_at: runAt })).task.id;
+    await post(`/task/${cancelledId}/cancel`);
+    for (const p of procs) p.kill('SIGTERM');
+    await Promise.all(procs.map((p) => p.exited));
+    await rx.waitFor((r) => r.latestMetric('cancellations_requested') !== undefined, 30_000);
+  });
+  afterAll(async () => {
+    for (const p of procs) p.kill('SIGKILL');
+    await stack?.close();
+    await rx?.close();
+  });
+
+  it('one trace: the manager’s task.submit span is the parent of the worker’s task.execute span', () => {
+    const exec = rx.spans().find((s) => s.name === 'task.execute' && s.attributes['task.id'] === submittedId);
+    expect(exec).toBeDefined();
+    const submit = rx.spans().find((s) => s.spanId === exec?.parentSpanId);
+    expect(submit?.name).toBe('task.submit');
+    expect(submit?.traceId).toBe(exec?.traceId);
+    expect(submit?.resource['service.name']).toBe('jobbers-manager');
+    expect(exec?.resource['service.name']).toBe('jobbers-worker');
+  });
+
+  it('the manager counts cancellations and reports queue gauges', () => {
+    expect(series(rx.latestMetric('cancellations_requested'), { queue: 'default', task: 'echo_task' })[0]?.value).toBe(1);
+    const depth = rx.latestMetric('queue_depth');
+    expect(series(depth, { queue: 'default', status: 'completed' })[0]?.value).toBe(1);
+    expect(series(depth, { queue: 'default', status: 'cancelled' })[0]?.value).toBe(1);
+    expect(rx.latestMetric('dead_letter_queue_size')).toBeDefined();
+    expect(rx.latestMetric('oldest_waiting_task_age')).toBeDefined();
+  });
+
+  it('logs are not exported when OTEL_LOGS_EXPORTER is unset', () => {
+    expect(rx.logs()).toEqual([]);
+  });
+});
