@@ -400,11 +400,14 @@ async function delayScenario(producer: Producer, n: number, c: DriverConfig): Pr
     const worker = w as WorkerProc;
     worker.send({ type: 'go' });
     await sleep(500);
+    // Each task is due 200–2,200 ms after its own submission (same offsets for both systems).
     const rnd = mulberry32(1000 + c.round);
-    const now = Date.now();
-    const dues = Array.from({ length: n }, () => now + 200 + Math.floor(rnd() * 2000));
+    const offsets = Array.from({ length: n }, () => 200 + Math.floor(rnd() * 2000));
+    const dues = new Array<number>(n).fill(0);
     const ts = wall();
-    await inFlight(64, n, (i) => producer.schedule(i, dues[i] as number));
+    await inFlight(64, n, async (i) => {
+      dues[i] = await producer.schedule(i, offsets[i] as number);
+    });
     const submitMs = wall() - ts;
     await handled([worker], n, 60_000);
     await completedAt(producer, n, [worker]);

@@ -15,8 +15,8 @@ export interface Producer {
   system: SystemName;
   submit(i: number): Promise<void>;
   submitBatch(indexes: number[]): Promise<void>;
-  /** Submit task i to run at `due` (epoch ms). */
-  schedule(i: number, due: number): Promise<void>;
+  /** Submit task i to run `delayMs` from now; resolves with the due time it asked for (epoch ms). */
+  schedule(i: number, delayMs: number): Promise<number>;
   /** True when all `n` tasks are recorded as completed in Redis (not merely handled). */
   allCompleted(n: number): Promise<boolean>;
   /** Where the tasks are, for a failure message. */
@@ -50,8 +50,10 @@ class JobbersProducer implements Producer {
     if (bad && !bad.ok) throw bad.error;
   }
 
-  async schedule(i: number, due: number): Promise<void> {
+  async schedule(i: number, delayMs: number): Promise<number> {
+    const due = Date.now() + delayMs;
     await this.client.schedule(this.benchNoop, payload(i), due, { queue: JOBBERS_QUEUE });
+    return due;
   }
 
   async allCompleted(n: number): Promise<boolean> {
@@ -91,8 +93,11 @@ class BullmqProducer implements Producer {
     await this.queue.addBulk(indexes.map((i) => ({ name: 'noop', data: payload(i) })));
   }
 
-  async schedule(i: number, due: number): Promise<void> {
-    await this.queue.add('noop', payload(i), { delay: Math.max(0, due - Date.now()) });
+  async schedule(i: number, delayMs: number): Promise<number> {
+    // BullMQ's due time is job.timestamp + delay (its worker reports that exact value).
+    const due = Date.now() + delayMs;
+    await this.queue.add('noop', payload(i), { delay: delayMs });
+    return due;
   }
 
   async allCompleted(): Promise<boolean> {

@@ -60,7 +60,7 @@ export function loadResults(resultsDir: string): ReliabilityResult[] {
 
 function cell(v: number | string | boolean | null | undefined): string {
   if (v === null || v === undefined) return '–';
-  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2);
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : String(Number(v.toFixed(2)));
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   return v.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
@@ -99,11 +99,12 @@ export function renderReport(results: ReliabilityResult[]): string {
   out.push('');
   out.push(
     table(
-      ['Scenario', 'Variant', 'Result', 'Duration', 'Run at (UTC)'],
+      ['Scenario', 'Variant', 'Result', 'Engine bugs open', 'Duration', 'Run at (UTC)'],
       results.map((r) => [
         `[${r.title}](#${anchor(r.title)})`,
         r.mode,
         r.ok ? 'passed' : 'FAILED',
+        (r.bugs ?? []).filter((b) => b.status === 'reproduced').length,
         seconds(r.durationMs),
         r.startedAt.replace('T', ' ').slice(0, 19),
       ]),

@@ -11,6 +11,7 @@ import { loadTaskModule } from '../tasks/load-task-module.js';
 import { initTelemetry } from '../telemetry/init.js';
 import { registerQueueGauges } from '../telemetry/instruments.js';
 import { createLogger } from '../telemetry/logger.js';
+import { defaultUiDistDir, registerUi } from '../http/ui.js';
 import { runCli } from './run-cli.js';
 
 runCli({
@@ -45,6 +46,8 @@ JOBBERS_CORS_ORIGINS, JOBBERS_BODY_LIMIT, OTEL_* (see docs/operations.md and doc
       }));
     });
     const app = await buildApp({ runtime: rt, registry, settings, logger });
+    // The admin console (frontend/dist), at /ui/, when it has been built.
+    await registerUi(app, { distDir: defaultUiDistDir() });
 
     const stopped = new Promise<string>((resolve) => onSignal(async (signal) => resolve(signal)));
     await app.listen({ port: settings.port, host: settings.host });

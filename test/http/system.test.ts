@@ -18,6 +18,19 @@ describe('system endpoints', () => {
   });
   afterAll(async () => s.close());
 
+  it('GET /task-types gives each type its options and a parameter JSON Schema', async () => {
+    const { status, body } = await get('/task-types');
+    expect(status).toBe(200);
+    const byName = Object.fromEntries(body.task_types.map((t: { name: string }) => [t.name, t]));
+    expect(byName.echo_task).toMatchObject({ version: 1, queue: 'default', max_retries: 0, dead_letter_policy: 'none' });
+    expect(byName.echo_task.parameters_schema).toMatchObject({
+      type: 'object',
+      properties: { value: { type: 'string', default: 'default' } },
+    });
+    expect(byName.always_fail_task).toMatchObject({ max_retries: 2, dead_letter_policy: 'save', parameters_schema: null });
+    expect(byName.slow_task.parameters_schema.properties.seconds.type).toBe('number');
+  });
+
   it('GET / greets and lists the registered task types', async () => {
     const { status, body } = await get('/');
     expect(status).toBe(200);

@@ -37,6 +37,8 @@ const GRACE_MS = GRACE_S * 1000;
 /** Long enough that no lease expires in this scenario: every outcome comes from the shutdown path. */
 const LEASE_S = 15;
 const ROUNDS = scale(1, 5);
+/** How long a worker may take to act on a SIGTERM on a loaded machine (abort bound). */
+const SIGNAL_SLACK_MS = 2000;
 
 type Kind = 'stop' | 'resubmit' | 'continue' | 'continue-long';
 const KINDS: Record<Kind, { def: typeof relStop; ms: number; rerunMs?: number; perCycle: number }> = {
@@ -191,6 +193,9 @@ describe('reliability: graceful rolling restarts', () => {
       const resubmitRequeueMs: number[] = [];
       const stopStallMs: number[] = [];
       const exitMs: number[] = [];
+      let finishedBeforeHandled = 0;
+      /** Stop tasks a SIGTERM actually aborted: these, and only these, must end stalled. */
+      const stalledExpected = new Set<number>();
       const hitTasks = new Map<number, Array<{ sig: Sigterm; run: Execution }>>();
       for (const sig of sigterms) {
         // A graceful exit, within the grace period (plus start-up of the shutdown path and slack).
@@ -213,17 +218,29 @@ describe('reliability: graceful rolling restarts', () => {
         const runs = execs.get(i) ?? [];
         for (const { sig, run } of caught) {
           const later = runs.filter((r) => r.start > run.start);
-          hits[task.kind]++;
           const label = `${task.kind} task ${i} caught by SIGTERM of ${sig.proc.pid}`;
+          const naturalEnd = run.start + (runs.indexOf(run) === 0 ? task.ms : task.rerunMs);
+          // A stop/resubmit run that was about to end may finish on its own before the worker handles
+          // the signal (the test sends it; the worker's event loop acts on it a moment later).
+          if (
+            (task.kind === 'stop' || task.kind === 'resubmit') &&
+            run.end !== null &&
+            naturalEnd <= sig.at + SIGNAL_SLACK_MS
+          ) {
+            finishedBeforeHandled++;
+            continue;
+          }
+          hits[task.kind]++;
           if (task.kind === 'stop') {
+            stalledExpected.add(i);
             expect(run.abortCause, label).toBe('shutdown');
-            expect(run.abort! - sig.at, label).toBeLessThan(1500);
+            expect(run.abort! - sig.at, label).toBeLessThan(SIGNAL_SLACK_MS);
             expect(later, `${label}: a stalled task is never re-run`).toHaveLength(0);
             expect(st.status, label).toBe('stalled');
             stopStallMs.push(st.completedAt - sig.at);
           } else if (task.kind === 'resubmit') {
             expect(run.abortCause, label).toBe('shutdown');
-            expect(run.abort! - sig.at, label).toBeLessThan(1500);
+            expect(run.abort! - sig.at, label).toBeLessThan(SIGNAL_SLACK_MS);
             const next = later[0];
             expect(next, `${label}: re-run`).toBeDefined();
             expect(next!.pid, `${label}: re-run by another worker`).not.toBe(sig.proc.pid);
@@ -231,7 +248,6 @@ describe('reliability: graceful rolling restarts', () => {
               resubmitRequeueMs.push(st.submittedAt - sig.at);
           } else {
             // continue: awaited when it can finish within the grace period, else re-queued when it expires.
-            const naturalEnd = run.start + (runs.indexOf(run) === 0 ? task.ms : task.rerunMs);
             if (naturalEnd <= sig.at + GRACE_MS - 300) {
               expect(run.end, `${label}: finished by the same worker`).not.toBeNull();
               expect(run.end! - sig.at, label).toBeLessThanOrEqual(GRACE_MS);
@@ -250,7 +266,6 @@ describe('reliability: graceful rolling restarts', () => {
         }
       }
       // Every task ended visibly; only stop tasks caught by a SIGTERM are stalled; no retry was used.
-      const stalledExpected = new Set([...hitTasks.keys()].filter((i) => byIndex.get(i)?.kind === 'stop'));
       for (const s of submitted) {
         const st = states.get(s.id);
         expect(st, `task ${s.i} exists`).toBeTruthy();
@@ -278,6 +293,7 @@ describe('reliability: graceful rolling restarts', () => {
         submitted.filter((s) => states.get(s.id)?.status === 'stalled').length,
       );
       results.set('stop tasks caught by SIGTERM', hits.stop);
+      results.set('runs that ended on their own while the SIGTERM was being delivered', finishedBeforeHandled);
       results.set('resubmit tasks caught by SIGTERM', hits.resubmit);
       results.set('continue tasks caught by SIGTERM', hits.continue + hits['continue-long']);
       results.set('continue tasks awaited to completion', continueAwaited.length);
@@ -299,8 +315,8 @@ describe('reliability: graceful rolling restarts', () => {
       expect(Math.max(...exitMs), 'every worker exited within the grace period + 3 s').toBeLessThanOrEqual(
         GRACE_MS + 3000,
       );
-      expect(Math.max(0, ...stopStallMs), 'stop → stalled at once').toBeLessThan(1500);
-      expect(Math.max(0, ...resubmitRequeueMs), 'resubmit → re-queued at once').toBeLessThan(1500);
+      expect(Math.max(0, ...stopStallMs), 'stop → stalled at once').toBeLessThan(SIGNAL_SLACK_MS);
+      expect(Math.max(0, ...resubmitRequeueMs), 'resubmit → re-queued at once').toBeLessThan(SIGNAL_SLACK_MS);
 
       results.check('every worker exited with code 0 within the grace period + 3 s of its SIGTERM');
       results.check('stop: every task caught by a SIGTERM was aborted at once, ended `stalled`, and never ran again');

@@ -266,8 +266,8 @@ describe('reliability: Redis restart', () => {
       results.set('… of which stored anyway (and finished)', failedPresent.length);
       results.set('scheduled submissions acknowledged', acked.filter((s) => s.scheduled).length);
       results.set('tasks run more than once', dupRuns);
-      for (const [name, values] of reconnectMs)
-        results.set(`reconnect after restart: ${name} (max ms)`, Math.max(...values));
+      results.set('connections that must reconnect per restart', [...reconnectMs.keys()].sort().join(', '));
+      results.set('slowest reconnect after a restart (ms)', Math.max(...[...reconnectMs.values()].flat()));
       results.table(
         'Restarts',
         ['how', 'outage (ms)', 'acked before', 'connections', 'all reconnected (ms)', 'first ack after (ms)'],

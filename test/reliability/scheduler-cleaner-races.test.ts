@@ -369,7 +369,7 @@ describe('reliability: scheduler and cleaner races', () => {
         bug: {
           title:
             'Cleaner --stale-time is read-then-write (DESIGN.md §2.2): expireStaleLeases() lists started tasks with old heartbeats, then ZADDs their leases to 0 in a separate pipeline; if the task was recovered and re-claimed by a live worker in between, that worker’s fresh lease is zeroed and the task is recovered (run twice) under it',
-          fix: 'src/store/redis/redis-task-store.ts, expireStaleLeases(): do the check and the write in one Lua script (e.g. lua/expire-stale-leases.lua, KEYS tasks leases, ARGV cutoff then id/starts pairs from the listing): for each id, re-read the header and only `ZADD leases XX 0 id` when status is still started, starts is unchanged and heartbeat < cutoff.',
+          fix: 'src/store/redis/maintenance.ts, Maintenance.expireStaleLeases(): do the check and the write in one Lua script (e.g. lua/expire-stale-leases.lua, KEYS tasks leases, ARGV cutoff then id/starts pairs from the listing): for each id, re-read the header and only `ZADD leases XX 0 id` when status is still started, starts is unchanged and heartbeat < cutoff.',
         },
       },
     ),

@@ -26,13 +26,14 @@ export function createApiClient(options: Partial<HttpOptions> & Pick<HttpOptions
   const task = (id: string) => ({ task_id: id });
 
   return {
-    /**
-     * Registered task types. GET / lists (name, version) pairs only: the server exposes no
-     * parameter schemas yet, so every type gets the JSON editor (see the submit page).
-     */
+    /** Registered task types with their parameter JSON Schemas (GET /task-types). */
     async getTaskTypes(): Promise<TaskType[]> {
-      const { tasks } = await call('getRegisteredTasks', {});
-      return tasks.map(([name, version]) => ({ name, version, parametersSchema: null }));
+      const { task_types } = await call('getTaskTypes', {});
+      return task_types.map((t) => ({
+        name: t.name,
+        version: t.version,
+        parametersSchema: (t.parameters_schema as TaskType['parametersSchema']) ?? null,
+      }));
     },
     getStats: async () => (await call('getStats', {})).queues,
     getWorkers: async () => (await call('getWorkers', {})).workers,

@@ -277,6 +277,23 @@ export type GetRegisteredTasksResponse = {
   tasks: Array<[string, number]>;
 };
 
+/** GET /task-types: Registered task types with their options and parameter JSON Schemas */
+export type GetTaskTypesResponse = {
+  task_types: Array<{
+    name: string;
+    version: number;
+    /** Queue used when a submission names none. */
+    queue: string;
+    max_retries: number;
+    timeout: number | null;
+    dead_letter_policy: 'none' | 'save';
+    on_shutdown: 'stop' | 'resubmit' | 'continue';
+    max_concurrent: number | null;
+    /** JSON Schema of the parameters (input side), or null when the task declares none. */
+    parameters_schema: Record<string, unknown> | null;
+  }>;
+};
+
 /** POST /submit-task: Submit a task */
 export type SubmitTaskResponse = {
   message: string;
@@ -613,6 +630,7 @@ export type GetHealthResponse = {
 
 export interface Operations {
   getRegisteredTasks: { response: GetRegisteredTasksResponse; body: never; query: never; params: never };
+  getTaskTypes: { response: GetTaskTypesResponse; body: never; query: never; params: never };
   submitTask: { response: SubmitTaskResponse; body: SubmitTaskBody; query: never; params: never };
   scheduleTask: { response: ScheduleTaskResponse; body: ScheduleTaskBody; query: never; params: never };
   submitTasks: { response: SubmitTasksResponse; body: SubmitTasksBody; query: never; params: never };
@@ -672,6 +690,7 @@ export interface Operations {
 
 export const operations = {
   getRegisteredTasks: { method: 'GET', path: '/' },
+  getTaskTypes: { method: 'GET', path: '/task-types' },
   submitTask: { method: 'POST', path: '/submit-task' },
   scheduleTask: { method: 'POST', path: '/schedule-task' },
   submitTasks: { method: 'POST', path: '/tasks/bulk' },

@@ -36,18 +36,20 @@ describe('api client', () => {
     expect(calls[1]).toMatchObject({ method: 'PUT', url: '/api/roles/mailers', body: ['emails', 'sms'] });
   });
 
-  it('turns the registered (name, version) pairs into task types', async () => {
-    const { api } = setup({
-      message: 'hi',
-      tasks: [
-        ['echo_task', 1],
-        ['slow_task', 2],
+  it('reads task types with their parameter schemas from /task-types', async () => {
+    const schema = { type: 'object', properties: { value: { type: 'string' } } };
+    const common = { queue: 'default', max_retries: 3, timeout: null, dead_letter_policy: 'none', on_shutdown: 'stop', max_concurrent: null };
+    const { api, calls } = setup({
+      task_types: [
+        { name: 'echo_task', version: 1, ...common, parameters_schema: schema },
+        { name: 'slow_task', version: 2, ...common, parameters_schema: null },
       ],
     });
     expect(await api.getTaskTypes()).toEqual([
-      { name: 'echo_task', version: 1, parametersSchema: null },
+      { name: 'echo_task', version: 1, parametersSchema: schema },
       { name: 'slow_task', version: 2, parametersSchema: null },
     ]);
+    expect(calls[0]?.url).toMatch(/\/api\/task-types$/);
   });
 
   it('unwraps list responses', async () => {
