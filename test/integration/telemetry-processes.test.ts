@@ -152,6 +152,8 @@ describe('telemetry of the manager and a worker together', () => {
     const runAt = new Date(Date.now() + 3_600_000).toISOString();
     cancelledId = (await post('/schedule-task', { task: { name: 'echo_task', version: 1, parameters: {} }, run_at: runAt })).task.id;
     await post(`/task/${cancelledId}/cancel`);
+    // Gauges are read at collection time: wait for one collection after the cancel.
+    await rx.waitFor((r) => series(r.latestMetric('queue_depth'), { queue: 'default', status: 'cancelled' })[0]?.value === 1, 30_000);
     for (const p of procs) p.kill('SIGTERM');
     await Promise.all(procs.map((p) => p.exited));
     await rx.waitFor((r) => r.latestMetric('cancellations_requested') !== undefined, 30_000);

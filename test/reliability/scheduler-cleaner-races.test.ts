@@ -17,6 +17,7 @@ import { NO_LIMITS } from '../../src/domain/queue-config.js';
 import { RedisTaskStore } from '../../src/store/redis/redis-task-store.js';
 import { FIXTURE_TASKS, scale, sleep, waitFor } from '../helpers/reliability-env.js';
 import {
+  type LeaseEntry,
   createReliabilityStack,
   leaseSnapshot,
   queueResidue,
@@ -137,17 +138,25 @@ describe('reliability: scheduler and cleaner races', () => {
       }
 
       // Freeze one worker while it holds tasks, past its lease and the stale time; then thaw it.
+      // Freeze one worker while it holds tasks (retry if it happened to hold none at that instant).
+      const frozen = workers[0] as CliProcess;
+      const frozenOwner = identities[0]!.owner;
+      let frozenAt = 0;
+      let frozenTasks: LeaseEntry[] = [];
       await waitFor(
-        'the frozen worker to hold tasks',
-        async () => (await leaseSnapshot(stack.redis, stack.keys, queue)).some((l) => l.owner === identities[0]!.owner),
+        'the frozen worker to hold tasks when stopped',
+        async () => {
+          if (!(await leaseSnapshot(stack.redis, stack.keys, queue)).some((l) => l.owner === frozenOwner)) return false;
+          frozen.signal('SIGSTOP');
+          frozenAt = Date.now();
+          await sleep(100); // a claim it had already written still lands
+          frozenTasks = (await leaseSnapshot(stack.redis, stack.keys, queue)).filter((l) => l.owner === frozenOwner);
+          if (frozenTasks.length > 0) return true;
+          frozen.signal('SIGCONT');
+          return false;
+        },
         30_000,
         10,
-      );
-      const frozen = workers[0] as CliProcess;
-      frozen.signal('SIGSTOP');
-      const frozenAt = Date.now();
-      const frozenTasks = (await leaseSnapshot(stack.redis, stack.keys, queue)).filter(
-        (l) => l.owner === identities[0]!.owner,
       );
       await sleep(FREEZE_MS);
       frozen.signal('SIGCONT');

@@ -49,8 +49,7 @@ export interface RecordBody {
 
 // useRecords:false keeps plain maps/arrays (readable by any msgpack decoder, including Lua's).
 const packr = new Packr({ useRecords: false, moreTypes: false });
-// int64 (e.g. epoch-ms times Lua's cmsgpack writes) as plain numbers, not BigInt: JSON-safe.
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 
 export function pack(value: unknown): Buffer {
   return packr.pack(value);
@@ -145,5 +144,10 @@ export function encodeError(entry: AttemptError): Buffer {
 
 export function decodeErrors(buf: Buffer | null): AttemptError[] {
   if (!buf || buf.length === 0) return [];
-  return unpackAll(buf) as AttemptError[];
+  // Entries written by Lua's cmsgpack carry int64 numbers, which msgpackr decodes as BigInt.
+  return (unpackAll(buf) as Array<Record<string, unknown>>).map((e) => ({
+    ...(e as unknown as AttemptError),
+    attempt: Number(e.attempt),
+    at: Number(e.at),
+  }));
 }
