@@ -76,6 +76,7 @@ export class JobbersClient {
     paramsList: Array<Record<string, unknown>>,
     opts: Omit<SubmitOptions, 'id'> = {},
   ): Promise<BulkSubmitResult[]> {
+    if (!Array.isArray(paramsList)) throw ERRORS.badRequest.make('submitMany takes an array of parameter objects');
     const first = this.input(task, {}, opts);
     const inputs = paramsList.map((p) => ({ ...first.input, parameters: p }));
     return this.rt.tasks.submitMany(inputs, first.def);

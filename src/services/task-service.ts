@@ -86,12 +86,8 @@ export class TaskService {
         `Invalid parameters for ${input.name} v${version}: parameters must be a JSON object`,
       );
     }
-    const depth = nestingDepth(parameters, MAX_PARAMETER_DEPTH + 1);
-    if (depth > MAX_PARAMETER_DEPTH) {
-      throw ERRORS.invalidParameters.make(
-        `Invalid parameters for ${input.name} v${version}: nested deeper than ${MAX_PARAMETER_DEPTH} levels; flatten them`,
-      );
-    }
+    const problem = jsonProblem(parameters, MAX_PARAMETER_DEPTH, 'parameters');
+    if (problem) throw ERRORS.invalidParameters.make(`Invalid parameters for ${input.name} v${version}: ${problem}`);
     let validated = parameters;
     if (registered?.params) {
       const res = registered.params.safeParse(parameters);
@@ -134,6 +130,7 @@ export class TaskService {
 
   /** Validates every item first; stores the valid ones in one round trip per queue. */
   async submitMany(inputs: SubmitInput[], def?: TaskDefinition): Promise<BulkSubmitResult[]> {
+    if (!Array.isArray(inputs)) throw ERRORS.badRequest.make('submitMany takes an array of submissions');
     const prepared = await Promise.all(
       inputs.map((input) =>
         this.prepare(input, def).then(
@@ -185,17 +182,41 @@ export class TaskService {
 /** Deeper parameters are refused: they serve no task and would overflow encoders' stacks. */
 export const MAX_PARAMETER_DEPTH = 32;
 
-/** Nesting depth of a JSON value, counting stops at `limit` (so hostile input stays cheap). */
-function nestingDepth(value: unknown, limit: number): number {
-  if (typeof value !== 'object' || value === null) return 0;
-  if (limit <= 0) return 1;
-  let max = 0;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) {
-    const d = nestingDepth(v, limit - 1);
-    if (d > max) max = d;
-    if (max >= limit) break;
+/**
+ * Why a value is not plain JSON within `depth` levels, or null. Parameters cross processes and
+ * languages, so BigInt, functions, symbols, class instances (Map, Set, Date, ...), non-finite
+ * numbers, cycles and absurd nesting are refused here instead of failing inside an encoder.
+ */
+function jsonProblem(value: unknown, depth: number, path: string): string | null {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return null;
+    case 'number':
+      return Number.isFinite(value) ? null : `${path}: ${String(value)} is not a JSON number`;
+    case 'object':
+      break;
+    default:
+      return `${path}: a ${typeof value} is not JSON`;
   }
-  return 1 + max;
+  if (value === null) return null;
+  if (depth <= 0) return `nested deeper than ${MAX_PARAMETER_DEPTH} levels; flatten them`;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = jsonProblem(value[i], depth - 1, `${path}[${i}]`);
+      if (p) return p;
+    }
+    return null;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    return `${path}: a ${(value as object).constructor?.name ?? 'class instance'} is not a plain JSON object`;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const p = jsonProblem(v, depth - 1, `${path}.${k}`);
+    if (p) return p;
+  }
+  return null;
 }
 
 function checkId(id: string): string {

@@ -322,7 +322,7 @@ describe('reliability: worker crash storm', () => {
   );
 
   it(
-    '[engine bug] a task recovered from an expired lease reads back as plain JSON with a real error time',
+    '[regression] a task recovered from an expired lease reads back as plain JSON with a real error time',
     results.run(
       async () => {
         // A queue no role consumes, so only this test touches the task.

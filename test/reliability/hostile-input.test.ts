@@ -355,7 +355,7 @@ describe('reliability: hostile input', () => {
   );
 
   it(
-    '[engine bug] client: unserialisable, cyclic and deeply nested parameters are refused with JOBBERS_ERR_INVALID_PARAMETERS',
+    '[regression] client: unserialisable, cyclic and deeply nested parameters are refused with JOBBERS_ERR_INVALID_PARAMETERS',
     results.run(
       async () => {
         // Parameters that are not plain JSON reach msgpack in the store: a BigInt is stored and reads

@@ -293,7 +293,7 @@ describe('reliability: network faults between processes and Redis', () => {
   );
 
   it(
-    '[engine bug] an idle worker whose blocking connection silently dies (black-holed) still picks up new tasks',
+    '[regression] an idle worker whose blocking connection silently dies (black-holed) still picks up new tasks',
     results.run(
       async () => {
         // The first test's workers, now idle and waiting in BLPOP (or a fresh one if it failed early).

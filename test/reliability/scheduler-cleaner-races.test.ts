@@ -137,8 +137,8 @@ describe('reliability: scheduler and cleaner races', () => {
         });
       }
 
-      // Freeze one worker while it holds tasks, past its lease and the stale time; then thaw it.
-      // Freeze one worker while it holds tasks (retry if it happened to hold none at that instant).
+      // Freeze one worker while it holds tasks (retrying if it held none at that instant), past its
+      // lease and the stale time; then thaw it.
       const frozen = workers[0] as CliProcess;
       const frozenOwner = identities[0]!.owner;
       let frozenAt = 0;
@@ -302,7 +302,7 @@ describe('reliability: scheduler and cleaner races', () => {
   );
 
   it(
-    '[engine bug] the cleaner’s --stale-time pass cannot expire a lease a live worker took after the pass looked',
+    '[regression] the cleaner’s --stale-time pass cannot expire a lease a live worker took after the pass looked',
     results.run(
       async () => {
         // A queue no role consumes: this test drives the claims itself.

@@ -19,8 +19,15 @@ export function createRedis(url: string, opts: RedisConnectOptions = {}): Redis 
     maxRetriesPerRequest: opts.blocking ? null : 20,
     enableAutoPipelining: false,
     lazyConnect: false,
+    // A blocking command also times out on the client side (its own timeout + a grace period), so
+    // a connection that died silently (no FIN/RST, e.g. a dropped NAT flow) cannot hang a waiter.
+    ...(opts.blocking ? { blockingTimeout: 1, blockingTimeoutGrace: 500 } : {}),
   };
-  return new Redis(url, options);
+  const redis = new Redis(url, options);
+  // Without a listener ioredis prints every failed reconnect attempt as an unhandled error; the
+  // retry strategy above already handles them and callers see failed commands.
+  redis.on('error', () => undefined);
+  return redis;
 }
 
 /** Resolves once the connection is ready, or rejects with a message that names the URL. */

@@ -1,6 +1,5 @@
 /** Cleaner-side operations of the Redis task store: lease recovery and pruning. */
 import type { Redis } from 'ioredis';
-import { idToBytes } from '../../domain/ids.js';
 import { KeyCatalogue, TERMINAL_KEYS } from './keys.js';
 import { runScript } from './scripts.js';
 import type { TaskReader } from './task-reader.js';
@@ -24,17 +23,11 @@ export class Maintenance {
 
   /**
    * Cleaner --stale-time: expire the leases of started tasks not renewed since `heartbeatBefore`,
-   * so recovery takes them. A live worker renews long before that, and its late reports are
-   * fenced off if this races with a renewal.
+   * so recovery takes them (one script: a lease renewed or re-taken meanwhile is left alone).
    */
   async expireStaleLeases(queue: string, heartbeatBefore: number): Promise<number> {
     const k = this.keys.queue(queue);
-    const stale = (await this.reader.listActive(queue)).filter((t) => (t.heartbeatAt ?? 0) < heartbeatBefore);
-    if (stale.length === 0) return 0;
-    const pipe = this.redis.pipeline();
-    for (const t of stale) pipe.zadd(k.leases, 'XX', 0, idToBytes(t.id));
-    await pipe.exec();
-    return stale.length;
+    return (await runScript(this.redis, 'expire-stale-leases', [k.tasks, k.leases], [Math.floor(heartbeatBefore)])) as number;
   }
 
   async pruneTerminal(queue: string, olderThan: number): Promise<number> {

@@ -25,6 +25,7 @@ export const SCRIPT_NAMES = [
   'prune-terminal',
   'prune-waiting',
   'set-type-limits',
+  'expire-stale-leases',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

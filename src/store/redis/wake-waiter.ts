@@ -33,8 +33,23 @@ export class WakeWaiter {
       await new Promise((r) => setTimeout(r, timeoutMs));
       return null;
     }
-    const reply = await this.blocking.blpop(...queues.map((q) => this.keys.queue(q).wake), timeoutMs / 1000);
-    return reply ? this.keys.queueOf(reply[0]) : null;
+    const conn = this.blocking;
+    const reply = await conn.blpop(...queues.map((q) => this.keys.queue(q).wake), timeoutMs / 1000);
+    if (reply) return this.keys.queueOf(reply[0]);
+    await this.checkAlive(conn);
+    return null;
+  }
+
+  /**
+   * After a timed-out wait, prove the connection still answers; one that does not (a silently
+   * dead socket) is dropped and reconnected, so the next wait can be woken again.
+   */
+  private async checkAlive(conn: Redis): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'dead'>((resolve) => (timer = setTimeout(() => resolve('dead'), 1000)));
+    const alive = await Promise.race([conn.ping().then(() => 'alive' as const, () => 'dead' as const), timeout]);
+    clearTimeout(timer);
+    if (alive === 'dead') conn.disconnect(true);
   }
 
   async interrupt(): Promise<void> {
