@@ -289,6 +289,17 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
         expect(late.completed).toEqual([false]);
       });
 
+      it('a recovered task is claimed before tasks that were waiting behind it', async () => {
+        const first = newTask();
+        const second = newTask();
+        await store.submit([first]);
+        await store.submit([second]);
+        await store.claim(claimReq('q1', 1));
+        await fx.expireLeases('q1');
+        await store.recoverExpiredLeases('q1', 100);
+        expect((await store.claim(claimReq('q1', 1))).claimed.map((c) => c.id)).toEqual([first.id]);
+      });
+
       it('the stall policy stalls on the first expiry; a cancel request wins over both', async () => {
         const s = newTask({ leaseExpiryPolicy: 'stall' });
         const c = newTask();

@@ -136,7 +136,8 @@ local function recover_expired(k_tasks, k_ready, k_wake, k_leases, k_errors, don
         h.attempt = h.attempt + 1
         h.submitted = now
         h.owner = 0
-        redis.call('LPUSH', k_ready, id)
+        -- To the claiming end: it was already running, so it does not queue behind the backlog.
+        redis.call('RPUSH', k_ready, id)
         arm_wake(k_wake)
       else
         finish(h, S_STALLED, now, done_prefix, id)

@@ -28,7 +28,9 @@ if run_at >= 0 then
 else
   h.status = S_SUBMITTED
   h.submitted = now
-  redis.call('LPUSH', k_ready, id)
+  -- A retry after an error joins the back of the line; a task handed back by a shutting-down
+  -- worker (no attempt used) goes to the front, since it was already running.
+  if ARGV[5] == '1' then redis.call('LPUSH', k_ready, id) else redis.call('RPUSH', k_ready, id) end
   arm_wake(k_wake)
 end
 redis.call('HSET', k_tasks, id, write_header(h, blob))
