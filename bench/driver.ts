@@ -8,6 +8,7 @@
  * Env: BENCH_DRIVER = DriverConfig JSON. Sends { type: 'log' } and one { type: 'result' } over IPC.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
@@ -76,10 +77,15 @@ class WorkerProc {
 
   constructor(system: SystemName, wc: WorkerConfig) {
     const entry = join(HERE, system === 'jobbers' ? 'worker-jobbers.ts' : 'worker-bullmq.ts');
-    const prof = cfg?.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cfg.cpuProfDir] : [];
+    if (cfg?.cpuProfDir) mkdirSync(cfg.cpuProfDir, { recursive: true });
     this.child = fork(entry, [], {
-      execArgv: ['--import', 'tsx', ...prof],
-      env: { ...process.env, BENCH_WORKER: JSON.stringify(wc), OTEL_SDK_DISABLED: 'true' },
+      execArgv: ['--import', 'tsx'],
+      env: {
+        ...process.env,
+        BENCH_WORKER: JSON.stringify(wc),
+        OTEL_SDK_DISABLED: 'true',
+        ...(cfg?.cpuProfDir ? { BENCH_CPU_PROFILE_DIR: cfg.cpuProfDir } : {}),
+      },
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -254,29 +260,43 @@ const cpuUs = (from: NodeJS.CpuUsage) => {
 
 type Outcome = { metrics: Record<string, number>; extra: Record<string, unknown>; verification: Verification };
 
+/**
+ * Submissions/s in steady state: the same submissions, untimed, first warm up the process (JIT,
+ * connection buffers) — 20 % of n, at most 1,000, as tasks n.. (verified with the others).
+ */
 async function submitScenario(
   producer: Producer,
   admin: Redis,
   n: number,
   mode: 'serial' | 'concurrent' | 'bulk',
 ): Promise<Outcome> {
+  const warmup = Math.min(1000, Math.floor(n / 5));
+  const submitRange = async (from: number, to: number) => {
+    if (mode === 'serial') {
+      for (let i = from; i < to; i++) await producer.submit(i);
+    } else if (mode === 'concurrent') {
+      await inFlight(64, to - from, (k) => producer.submit(from + k));
+    } else {
+      for (const b of batches(from, to, 50)) await producer.submitBatch(b);
+    }
+  };
+  await submitRange(n, n + warmup);
   const redis0 = await redisCpuSeconds(admin);
   const cpu0 = process.cpuUsage();
   const t0 = wall();
-  if (mode === 'serial') {
-    for (let i = 0; i < n; i++) await producer.submit(i);
-  } else if (mode === 'concurrent') {
-    await inFlight(64, n, (i) => producer.submit(i));
-  } else {
-    for (const b of batches(0, n, 50)) await producer.submitBatch(b);
-  }
+  await submitRange(0, n);
   const t1 = wall();
   const clientCpu = cpuUs(cpu0);
   const redisCpu = (await redisCpuSeconds(admin)) - redis0;
-  const verification = await drainAndVerify(producer, n);
+  const verification = await drainAndVerify(producer, n + warmup);
   return {
     metrics: { rate: n / ((t1 - t0) / 1000) },
-    extra: { seconds: (t1 - t0) / 1000, clientCpuUsPerTask: clientCpu / n, redisCpuUsPerTask: (redisCpu * 1e6) / n },
+    extra: {
+      seconds: (t1 - t0) / 1000,
+      warmupExcluded: warmup,
+      clientCpuUsPerTask: clientCpu / n,
+      redisCpuUsPerTask: (redisCpu * 1e6) / n,
+    },
     verification,
   };
 }
@@ -348,13 +368,21 @@ async function pickupScenario(producer: Producer, n: number): Promise<Outcome> {
   checkVerified(verification);
   const times = out.times as Float64Array;
   const lat = Array.from({ length: n }, (_, i) => (times[i] as number) - (submitAt[i] as number));
+  // Where the tail sits: the slowest tasks with their submission time (ms after the first).
+  const first = submitAt[0] as number;
+  const slowest = lat
+    .map((l, i) => ({ i, at: Math.round((submitAt[i] as number) - first), ms: Number(l.toFixed(2)) }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 20);
   return {
     metrics: { p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99) },
     extra: {
       min: Math.min(...lat),
       max: Math.max(...lat),
       mean: lat.reduce((a, b) => a + b, 0) / n,
+      over3ms: lat.filter((l) => l > 3).length,
       warmupExcluded: warmup,
+      slowest,
     },
     verification,
   };
@@ -409,6 +437,7 @@ async function delayScenario(producer: Producer, n: number, c: DriverConfig): Pr
       dues[i] = await producer.schedule(i, offsets[i] as number);
     });
     const submitMs = wall() - ts;
+    const submitEnd = Date.now();
     await handled([worker], n, 60_000);
     await completedAt(producer, n, [worker]);
     const out = await worker.stop();
@@ -416,10 +445,21 @@ async function delayScenario(producer: Producer, n: number, c: DriverConfig): Pr
     checkVerified(verification);
     const times = out.times as Float64Array;
     // BullMQ's own due time (job.timestamp + delay) when it reports one, else the runAt we passed.
-    const late = dues.map((d, i) => (times[i] as number) - (out.dues?.[i] || d));
+    const due = dues.map((d, i) => out.dues?.[i] || d);
+    const late = due.map((d, i) => (times[i] as number) - d);
+    // Tasks that came due while submissions were still arriving vs after: where the tail is.
+    const during = late.filter((_, i) => (due[i] as number) <= submitEnd);
+    const after = late.filter((_, i) => (due[i] as number) > submitEnd);
     return {
       metrics: { p50: percentile(late, 50), p99: percentile(late, 99) },
-      extra: { p95: percentile(late, 95), min: Math.min(...late), max: Math.max(...late), submitMs },
+      extra: {
+        p95: percentile(late, 95),
+        min: Math.min(...late),
+        max: Math.max(...late),
+        submitMs,
+        dueDuringSubmit: { n: during.length, p50: percentile(during, 50), p99: percentile(during, 99) },
+        dueAfterSubmit: { n: after.length, p50: percentile(after, 50), p99: percentile(after, 99) },
+      },
       verification,
     };
   } finally {

@@ -201,7 +201,7 @@ export function svgChart(report: Report): string {
   const barW = 420;
   const ratioX = labelW + barW + 110;
   const width = ratioX + 210;
-  const height = top + metrics.length * rowH + 40;
+  const height = top + metrics.length * rowH + 56;
   const colors = { jobbers: '#2f6fdf', bullmq: '#e0892b' } as const;
   const out: string[] = [];
   out.push(
@@ -240,9 +240,12 @@ export function svgChart(report: Report): string {
     if (m.met !== null)
       out.push(`<text x="${ratioX}" y="${y + 30}" fill="${color}">${m.met ? 'target met' : 'target NOT met'}</text>`);
   });
-  out.push(
-    `<text x="12" y="${height - 14}" fill="#777">${xml(`bench/run.ts · Redis ${String(report.machine.redisVersion ?? '?')} · Node ${String(report.machine.node ?? '?')} · ${String(report.machine.cpus ?? '?')} CPUs`)}</text>`,
-  );
+  const load = (x: unknown) => (Array.isArray(x) ? x.map((v: number) => v.toFixed(1)).join('/') : '?');
+  const m = report.machine;
+  const line1 = `bench/run.ts · jobbers src ${String(m.srcSha1 ?? '?')} · BullMQ ${String(m.bullmq ?? '?')} · Redis ${String(m.redisVersion ?? '?')} (hz ${String(m.redisHz ?? '?')})`;
+  const line2 = `Node ${String(m.node ?? '?')} · ${String(m.cpus ?? '?')} CPUs · load average at start → end ${load(m.loadavgStart)} → ${load(m.loadavgEnd)}`;
+  out.push(`<text x="12" y="${height - 30}" fill="#777">${xml(line1)}</text>`);
+  out.push(`<text x="12" y="${height - 14}" fill="#777">${xml(line2)}</text>`);
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@
  *   npm run bench -- [--rounds N] [--only scenario,...] [--quick] [--cpu-prof DIR]
  *
  * Starts its own redis-server on a free port (--save "" --appendonly no, default hz), then for
- * each scenario runs jobbers and BullMQ alternately (A/B/A/B, N rounds, default 3), each run in a
+ * each scenario runs jobbers and BullMQ alternately (A/B, then B/A, ...; N rounds, default 3), each run in a
  * fresh driver process on a freshly FLUSHALLed Redis. Prints progress as it goes, then a table of
  * medians with the jobbers/BullMQ ratio and the target, and writes bench/results/latest.json and
  * bench/results/latest.svg. `node --import tsx bench/render-report.ts` puts the table into
@@ -68,7 +68,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --rounds N          rounds per scenario and system, alternating jobbers/BullMQ (default 3)
   --only a,b,...      run only these scenarios (${SCENARIOS.map((s) => s.name).join(', ')})
   --quick             smaller task counts (development, smoke check)
-  --cpu-prof DIR      run the worker processes with node --cpu-prof, profiles into DIR
+  --cpu-prof DIR      profile the worker processes (V8 CPU profiler from go to stop, start-up
+                      excluded) into DIR/<scenario>-<system>-r<round>/<pid>.cpuprofile
   --out DIR           where latest.json / latest.svg go (default bench/results)
   --systems a,b       jobbers and/or bullmq (default both)
   --no-snapshot       run the working tree itself (default: a copy taken at start, so edits made
@@ -342,7 +343,9 @@ async function main(): Promise<number> {
     const runs: RunResult[] = [];
     for (const name of names) {
       for (let round = 1; round <= opts.rounds; round++) {
-        for (const { label, system, root } of systems) {
+        // A/B in odd rounds, B/A in even ones: no system always runs first after a FLUSHALL.
+        const order = round % 2 === 1 ? systems : [...systems].reverse();
+        for (const { label, system, root } of order) {
           await admin.flushall('SYNC');
           const r = await runDriver(root, {
             scenario: name,

@@ -17,7 +17,9 @@ import { JOBBERS_PREFIX } from './common.js';
 import { benchNoop, useRecorder } from './tasks-jobbers.js';
 import { runWorkerChild } from './worker-harness.js';
 
+// Like the CLI's pino logger at its default level (info): debug lines are skipped before they are built.
 const log: TaskLogger = {
+  isDebugEnabled: () => false,
   info() {},
   debug() {},
   warn: (msg, fields) =>
