@@ -5,12 +5,15 @@
  * markers is left alone.
  *
  *   node --import tsx bench/render-report.ts [results.json] [--doc docs/performance.md] [--stdout]
+ *                                            [--svg out.svg]
+ *
+ * --svg also redraws the bar chart from the same results file.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scenario } from './common.js';
-import { fmt, markdownTable, variants, type Report } from './report.js';
+import { fmt, markdownTable, svgChart, variants, type Report } from './report.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
@@ -106,9 +109,11 @@ function main(): void {
   let jsonPath = join(HERE, 'results', 'latest.json');
   let docPath = join(ROOT, 'docs', 'performance.md');
   let toStdout = false;
+  let svgPath: string | null = null;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--doc') docPath = args[++i] as string;
     else if (args[i] === '--stdout') toStdout = true;
+    else if (args[i] === '--svg') svgPath = args[++i] as string;
     else jsonPath = args[i] as string;
   }
   if (!existsSync(jsonPath)) {
@@ -118,6 +123,10 @@ function main(): void {
   const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as Report;
   report.scenarios.forEach((s) => scenario(s.name)); // fails early on a results file from another version
   const section = renderSection(report, relative(ROOT, jsonPath));
+  if (svgPath) {
+    writeFileSync(svgPath, svgChart(report));
+    process.stdout.write(`Wrote ${relative(process.cwd(), svgPath)}\n`);
+  }
   if (toStdout) {
     process.stdout.write(`${section}\n`);
     return;
