@@ -89,8 +89,7 @@ export function renderSection(report: Report, jsonPath: string): string {
     '',
     ...report.scenarios
       .filter((s) => s.failures > 0)
-      .map((s) => `**${s.name}: ${s.failures} run(s) failed** and are left out (see the JSON).`),
-    '',
+      .flatMap((s) => [`**${s.name}: ${s.failures} run(s) failed** and are left out (see the JSON).`, '']),
     '<details><summary>Every round, and the cost per task behind each number</summary>',
     '',
     detailTable(report),

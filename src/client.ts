@@ -138,6 +138,6 @@ export async function createClient(opts: ClientOptions = {}): Promise<JobbersCli
   if (opts.prefix) env.JOBBERS_PREFIX = opts.prefix;
   const settings = loadSettings(env);
   const registry = opts.tasks ? new TaskRegistry(opts.tasks) : undefined;
-  const rt = await openRuntime(settings, { processName: 'jobbers-client', registry, autoPipelining: true });
+  const rt = await openRuntime(settings, { processName: 'jobbers-client', registry });
   return new JobbersClient(rt);
 }

@@ -34,7 +34,7 @@ JOBBERS_CORS_ORIGINS, JOBBERS_BODY_LIMIT, OTEL_* (see docs/operations.md and doc
         'JOBBERS_READONLY_TOKEN is set without JOBBERS_API_TOKEN: the API is read-only until JOBBERS_API_TOKEN is set',
       );
     }
-    const rt = await openRuntime(settings, { processName: 'jobbers-manager', registry, warn: (m) => logger.warn(m), autoPipelining: true });
+    const rt = await openRuntime(settings, { processName: 'jobbers-manager', registry, warn: (m) => logger.warn(m) });
     const stopGauges = registerQueueGauges(async () => {
       const names = await rt.store.knownQueues();
       const stats = await Promise.all(names.map((q) => rt.store.countByStatus(q)));
