@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * Shared by the bench orchestrator (run.ts), the scenario driver (driver.ts) and the worker
  * children: scenario catalogue, targets, the wall clock, statistics and the IPC message shapes.
@@ -308,4 +311,10 @@ export class Recorder {
     if (c !== undefined && c < 255) this.counts[i] = c + 1;
     this.handled++;
   }
+}
+
+/** A built tree runs as plain JavaScript; the working tree itself (--no-snapshot) through tsx. */
+export function entryOf(root: string, path: string): { file: string; execArgv: string[] } {
+  const js = join(root, path.replace(/\.ts$/, '.js'));
+  return existsSync(js) ? { file: js, execArgv: [] } : { file: join(root, path), execArgv: ['--import', 'tsx'] };
 }

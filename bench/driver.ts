@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import {
+  entryOf,
   BULLMQ_QUEUE,
   DRAIN_CONCURRENCY,
   JOBBERS_PREFIX,
@@ -76,10 +77,10 @@ class WorkerProc {
   onProgress: (() => void) | null = null;
 
   constructor(system: SystemName, wc: WorkerConfig) {
-    const entry = join(HERE, system === 'jobbers' ? 'worker-jobbers.ts' : 'worker-bullmq.ts');
+    const entry = entryOf(ROOT, system === 'jobbers' ? 'bench/worker-jobbers.ts' : 'bench/worker-bullmq.ts');
     if (cfg?.cpuProfDir) mkdirSync(cfg.cpuProfDir, { recursive: true });
-    this.child = fork(entry, [], {
-      execArgv: ['--import', 'tsx'],
+    this.child = fork(entry.file, [], {
+      execArgv: entry.execArgv,
       env: {
         ...process.env,
         BENCH_WORKER: JSON.stringify(wc),
@@ -389,7 +390,8 @@ async function pickupScenario(producer: Producer, n: number): Promise<Outcome> {
 }
 
 async function startJobbersScheduler(c: DriverConfig): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/scheduler.ts')], {
+  const entry = entryOf(ROOT, 'src/cli/scheduler.ts');
+  const child = spawn(process.execPath, [...entry.execArgv, entry.file], {
     cwd: ROOT,
     env: { ...process.env, REDIS_URL: c.redisUrl, SQL_PATH: c.sqlPath, JOBBERS_PREFIX, OTEL_SDK_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'inherit'],

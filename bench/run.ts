@@ -36,6 +36,7 @@ import {
   sleep,
   type RunResult,
   type SystemName,
+  entryOf,
 } from './common.js';
 import type { DriverConfig, FromDriver } from './driver.js';
 import { fmt, fmtRatio, summarize, svgChart, textTable, variantTable, type Report } from './report.js';
@@ -72,8 +73,9 @@ const USAGE = `Usage: npm run bench -- [options]
                       excluded) into DIR/<scenario>-<system>-r<round>/<pid>.cpuprofile
   --out DIR           where latest.json / latest.svg go (default bench/results)
   --systems a,b       jobbers and/or bullmq (default both)
-  --no-snapshot       run the working tree itself (default: a copy taken at start, so edits made
-                      while the bench runs cannot mix two versions of src/ into one report)
+  --no-snapshot       run the working tree itself through tsx (default: a copy taken at start and
+                      compiled with tsc, so the bench measures compiled JavaScript, as the CLIs run
+                      it, and edits made while it runs cannot mix two versions into one report)
   --compare DIR       also run jobbers from DIR (a copy of this repo with an engine change, its
                       node_modules linked) as system jobbers@<dir name>, alternating with the
                       others in the same run; repeatable
@@ -187,18 +189,50 @@ async function startRedis(dir: string): Promise<{ url: string; proc: ChildProces
 
 // ------------------------------------------------------------------ code under test
 
-/** Copies what the drivers load (src/, bench/, package.json, tsconfig.json) to dir/tree. */
-function snapshotTree(root: string, dir: string): string {
-  const tree = join(dir, 'tree');
-  mkdirSync(tree, { recursive: true });
-  cpSync(join(root, 'src'), join(tree, 'src'), { recursive: true });
-  cpSync(join(root, 'bench'), join(tree, 'bench'), {
+/**
+ * Copies what the drivers load (src/, bench/, package.json, tsconfig.json) from `root` to
+ * dest/ts and compiles it with tsc into dest/js, as `npm run build` compiles the CLIs into dist/:
+ * the bench measures the JavaScript users run (BullMQ ships compiled JavaScript too), not tsx's
+ * on-the-fly transform, which adds a helper call to every function expression it evaluates.
+ * Returns dest/js, the root the drivers run from.
+ */
+function buildTree(root: string, dest: string): string {
+  const ts = join(dest, 'ts');
+  const js = join(dest, 'js');
+  mkdirSync(ts, { recursive: true });
+  cpSync(join(root, 'src'), join(ts, 'src'), { recursive: true });
+  cpSync(join(root, 'bench'), join(ts, 'bench'), {
     recursive: true,
     filter: (p) => !p.includes(`${join('bench', 'results')}`),
   });
-  for (const f of ['package.json', 'tsconfig.json']) cpSync(join(root, f), join(tree, f));
-  symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
-  return tree;
+  for (const f of ['package.json', 'tsconfig.json']) cpSync(join(root, f), join(ts, f));
+  symlinkSync(join(ROOT, 'node_modules'), join(ts, 'node_modules'));
+  writeFileSync(
+    join(ts, 'tsconfig.bench.json'),
+    JSON.stringify({
+      extends: './tsconfig.json',
+      compilerOptions: { rootDir: '.', outDir: js, declaration: false, sourceMap: false },
+      include: ['src', 'bench'],
+    }),
+  );
+  try {
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ts, 'tsconfig.bench.json')],
+      {
+        cwd: ts,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+  } catch (err) {
+    const out = (err as { stdout?: Buffer }).stdout?.toString() ?? '';
+    throw new Error(`Compiling ${root} for the bench failed (fix the type errors first):\n${out}`);
+  }
+  // tsc copies no assets: the Lua scripts are read at runtime next to scripts.js.
+  cpSync(join(ts, 'src/store/redis/lua'), join(js, 'src/store/redis/lua'), { recursive: true });
+  cpSync(join(ts, 'package.json'), join(js, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(js, 'node_modules'));
+  return js;
 }
 
 /** sha1 over src/ (paths and contents): which engine version a report measured. */
@@ -238,9 +272,10 @@ function gitInfo(root: string): { commit: string | null; srcDirty: boolean | nul
 function runDriver(root: string, c: DriverConfig): Promise<RunResult> {
   return new Promise((resolve) => {
     let result: RunResult | null = null;
-    const child = fork(join(root, 'bench/driver.ts'), [], {
+    const entry = entryOf(root, 'bench/driver.ts');
+    const child = fork(entry.file, [], {
       cwd: root,
-      execArgv: ['--import', 'tsx'],
+      execArgv: entry.execArgv,
       env: { ...process.env, BENCH_DRIVER: JSON.stringify(c), OTEL_SDK_DISABLED: 'true' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -278,7 +313,11 @@ async function main(): Promise<number> {
   const names = opts.only ?? SCENARIOS.map((s) => s.name);
   const dir = mkdtempSync(join(tmpdir(), 'jobbers-bench-'));
   const started = Date.now();
-  const tree = opts.snapshot ? snapshotTree(ROOT, dir) : ROOT;
+  if (opts.snapshot) say('compiling the code under test (tsc) ...');
+  const tree = opts.snapshot ? buildTree(ROOT, join(dir, 'tree')) : ROOT;
+  const compareRoots = opts.compare.map((root, i) =>
+    opts.snapshot ? { root, built: buildTree(root, join(dir, `compare-${i}`)) } : { root, built: root },
+  );
   const { url, proc: redis } = await startRedis(dir);
   const cleanup = async () => {
     if (redis.exitCode === null && redis.signalCode === null) {
@@ -323,14 +362,14 @@ async function main(): Promise<number> {
         JSON.parse(readFileSync(join(ROOT, 'node_modules/ioredis/package.json'), 'utf8')) as { version: string }
       ).version,
       git: gitInfo(ROOT),
-      srcSha1: srcHash(tree),
+      srcSha1: srcHash(opts.snapshot ? join(dir, 'tree', 'ts') : ROOT),
       snapshot: opts.snapshot,
       loadavgStart: loadavg(),
     };
     if (opts.cpuProfDir) mkdirSync(opts.cpuProfDir, { recursive: true });
     const systems: SystemEntry[] = [
       ...opts.systems.map((system) => ({ label: system, system, root: tree })),
-      ...opts.compare.map((root) => ({ label: `jobbers@${basename(root)}`, system: 'jobbers' as const, root })),
+      ...compareRoots.map((c) => ({ label: `jobbers@${basename(c.root)}`, system: 'jobbers' as const, root: c.built })),
     ];
     const g = machine.git as { commit: string | null; srcDirty: boolean | null };
     say(

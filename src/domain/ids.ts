@@ -72,11 +72,17 @@ export function normalizeTaskId(value: string): string {
  * this runs for every task on the hot path, where BigInt would cost more than the Redis call.
  */
 export function idToBytes(id: string): Buffer {
-  if (id.length !== 26) throw new TypeError(`"${id}" is not a ULID`);
   const out = Buffer.allocUnsafe(16);
+  writeIdBytes(id, out, 0);
+  return out;
+}
+
+/** idToBytes into out[offset .. offset + 16) (batch encoders write many ids into one buffer). */
+export function writeIdBytes(id: string, out: Uint8Array, offset: number): void {
+  if (id.length !== 26) throw new TypeError(`"${id}" is not a ULID`);
   let acc = 0;
   let bits = 0;
-  let j = 0;
+  let j = offset;
   for (let i = 0; i < 26; i++) {
     const v = DECODE[id.charCodeAt(i)] ?? -1;
     if (v < 0) throw new TypeError(`"${id}" is not a ULID`);
@@ -95,7 +101,6 @@ export function idToBytes(id: string): Buffer {
       acc &= (1 << bits) - 1;
     }
   }
-  return out;
 }
 
 /** 16 bytes → 26-char ULID. */

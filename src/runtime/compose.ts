@@ -36,12 +36,10 @@ export interface RuntimeOptions {
   /** Workers need a connection that may block. */
   blocking?: boolean;
   warn?: (msg: string) => void;
-  /** Submitters (client, manager) batch concurrent calls into one socket write. */
-  autoPipelining?: boolean;
 }
 
 export async function openRuntime(settings: Settings, opts: RuntimeOptions): Promise<Runtime> {
-  const redis = createRedis(settings.redisUrl, { name: opts.processName, autoPipelining: opts.autoPipelining });
+  const redis = createRedis(settings.redisUrl, { name: opts.processName });
   const subscriber = createRedis(settings.redisUrl, { name: `${opts.processName}:sub`, blocking: true });
   let config: ConfigStore | null = null;
   try {

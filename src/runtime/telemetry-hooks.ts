@@ -1,7 +1,7 @@
 /** Worker hooks backed by the instrument catalogue and tracing helpers (src/telemetry). */
 import type { TaskStatus } from '../domain/status.js';
 import { recordAttemptOutcome, recordDeadLettered, recordRetry, recordTaskSelected } from '../telemetry/instruments.js';
-import { runInTaskSpan, SPAN_NAMES } from '../telemetry/tracing.js';
+import { openTaskSpan, SPAN_NAMES, tracingActive } from '../telemetry/tracing.js';
 import type { WorkerHooks } from '../worker/worker-hooks.js';
 
 export function telemetryHooks(): WorkerHooks {
@@ -28,19 +28,15 @@ export function telemetryHooks(): WorkerHooks {
         firstSubmittedAt: r.task.createdAt || null,
       });
     },
-    wrapAttempt(task, fn) {
-      return runInTaskSpan(
-        task.traceparent,
-        SPAN_NAMES.execute,
-        {
-          'task.id': task.id,
-          'task.name': task.name,
-          'task.version': task.version,
-          'task.queue': task.queue,
-          'task.attempt': task.retryAttempt,
-        },
-        fn,
-      );
+    openAttemptSpan(task) {
+      if (!tracingActive()) return null;
+      return openTaskSpan(task.traceparent, SPAN_NAMES.execute, {
+        'task.id': task.id,
+        'task.name': task.name,
+        'task.version': task.version,
+        'task.queue': task.queue,
+        'task.attempt': task.retryAttempt,
+      });
     },
   };
 }

@@ -35,6 +35,11 @@ export class QueueDirectory {
     return (await this.all()).has(queue);
   }
 
+  /** exists() without waiting: null when the queue list is not loaded (then call exists()). */
+  existsCached(queue: string): boolean | null {
+    return this.configs ? this.configs.has(queue) : null;
+  }
+
   async get(queue: string): Promise<QueueConfig | null> {
     return (await this.all()).get(queue) ?? null;
   }

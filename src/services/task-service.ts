@@ -57,13 +57,23 @@ export class TaskService {
 
   /** Validates and builds the record to store; throws a JobbersError naming the problem. */
   async prepare(input: SubmitInput, def?: TaskDefinition): Promise<NewTask> {
+    const task = this.validate(input, def);
+    // The queue list is cached (QueueDirectory); wait for SQL only when it is not loaded.
+    const known = this.deps.queues.existsCached(task.queue);
+    if (known === false) throw unknownQueue(task.queue);
+    if (known === null) await this.checkQueue(task.queue);
+    return task;
+  }
+
+  /** Every check but the queue's existence (which needs the config): synchronous, per item. */
+  private validate(input: SubmitInput, def?: TaskDefinition): NewTask {
     if (!input || typeof input !== 'object')
       throw ERRORS.badRequest.make('A submission must be an object with at least a name');
-    const id = input.id == null ? newTaskId() : input.id;
-    if (!isValidTaskId(id))
+    if (input.id != null && !isValidTaskId(input.id))
       throw ERRORS.invalidTaskId.make(
-        `Task id "${String(id).slice(0, 40)}" is not a ULID (26 Crockford base32 characters); omit it to have one generated`,
+        `Task id "${String(input.id).slice(0, 40)}" is not a ULID (26 Crockford base32 characters); omit it to have one generated`,
       );
+    const id = input.id == null ? newTaskId() : normalizeTaskId(input.id);
     if (!isValidTaskName(input.name))
       throw ERRORS.invalidName.make(`Task name "${String(input.name).slice(0, 80)}" is invalid: use ${TASK_NAME_RULE}`);
     const version = input.version ?? def?.version ?? 0;
@@ -101,14 +111,11 @@ export class TaskService {
     const queue = input.queue ?? registered?.queue ?? 'default';
     if (!isValidName(queue))
       throw ERRORS.invalidName.make(`Queue name "${String(queue).slice(0, 80)}" is invalid: use ${NAME_RULE}`);
-    if (!(await this.deps.queues.exists(queue))) {
-      throw ERRORS.unknownQueue.make(`Unknown queue ${queue}; create it first (POST /queues or the admin UI)`);
-    }
     if (input.runAt != null && (!Number.isFinite(input.runAt) || input.runAt < 0)) {
       throw ERRORS.badRequest.make(`run_at must be a valid time, got ${String(input.runAt)}`);
     }
     return {
-      id: normalizeTaskId(id),
+      id,
       name: input.name,
       version,
       queue,
@@ -121,6 +128,10 @@ export class TaskService {
     };
   }
 
+  private async checkQueue(queue: string): Promise<void> {
+    if (!(await this.deps.queues.exists(queue))) throw unknownQueue(queue);
+  }
+
   async submit(input: SubmitInput, def?: TaskDefinition): Promise<TaskRecordSummary> {
     const task = await this.prepare(input, def);
     const [outcome] = await this.deps.store.submit([task]);
@@ -131,14 +142,29 @@ export class TaskService {
   /** Validates every item first; stores the valid ones in one round trip per queue. */
   async submitMany(inputs: SubmitInput[], def?: TaskDefinition): Promise<BulkSubmitResult[]> {
     if (!Array.isArray(inputs)) throw ERRORS.badRequest.make('submitMany takes an array of submissions');
-    const prepared = await Promise.all(
-      inputs.map((input) =>
-        this.prepare(input, def).then(
-          (task) => ({ task }),
-          (error: unknown) => ({ error: toJobbersError(error) }),
+    const validated = inputs.map((input): { task: NewTask } | { error: JobbersError } => {
+      try {
+        return { task: this.validate(input, def) };
+      } catch (error) {
+        return { error: toJobbersError(error) };
+      }
+    });
+    // Each distinct queue is looked up once, not once per item.
+    const queueErrors = new Map<string, JobbersError | null>();
+    for (const p of validated) {
+      if (!('task' in p) || queueErrors.has(p.task.queue)) continue;
+      queueErrors.set(
+        p.task.queue,
+        await this.checkQueue(p.task.queue).then(
+          () => null,
+          (error: unknown) => toJobbersError(error),
         ),
-      ),
-    );
+      );
+    }
+    const prepared = validated.map((p) => {
+      const error = 'task' in p ? queueErrors.get(p.task.queue) : null;
+      return error ? { error } : p;
+    });
     const valid = prepared.flatMap((p) => ('task' in p ? [p.task] : []));
     const ids = new Set<string>();
     const outcomes = valid.length ? await this.deps.store.submit(valid) : [];
@@ -225,6 +251,10 @@ function checkId(id: string): string {
       `Task id "${String(id).slice(0, 40)}" is not a ULID (26 Crockford base32 characters)`,
     );
   return normalizeTaskId(id);
+}
+
+function unknownQueue(queue: string): JobbersError {
+  return ERRORS.unknownQueue.make(`Unknown queue ${queue}; create it first (POST /queues or the admin UI)`);
 }
 
 function duplicate(id: string): JobbersError {

@@ -15,8 +15,10 @@ import {
   context,
   defaultTextMapGetter,
   defaultTextMapSetter,
+  INVALID_SPAN_CONTEXT,
   SpanKind,
   SpanStatusCode,
+  ProxyTracerProvider,
   trace,
   type Context,
   type Span,
@@ -48,6 +50,14 @@ export function currentTraceparent(ctx: Context = context.active()): string | nu
  * Call `currentTraceparent()` inside `fn` to get the value to store with the task.
  */
 export function startSubmitSpan<T>(taskName: string, attrs: SpanAttrs, fn: (span: Span) => Promise<T> | T): Promise<T> {
+  if (!tracingActive()) {
+    // No tracer: skip building a span that would be a no-op (a submission is a hot path).
+    try {
+      return Promise.resolve(fn(NOOP_SPAN));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
   return runSpan(SPAN_NAMES.submit, SpanKind.PRODUCER, context.active(), { 'task.name': taskName, ...attrs }, fn);
 }
 
@@ -66,6 +76,43 @@ export function runInTaskSpan<T>(
   const parent = traceparent ? w3c.extract(context.active(), { traceparent }, defaultTextMapGetter) : context.active();
   const kind = name === SPAN_NAMES.execute ? SpanKind.CONSUMER : SpanKind.INTERNAL;
   return runSpan(name || SPAN_NAMES.execute, kind, parent, attrs, fn);
+}
+
+const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/** The API's no-op provider: what the global proxy delegates to until a real one is registered. */
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * False while no tracer provider is registered (no initTelemetry, or OTEL_SDK_DISABLED=true): then
+ * every span would be a no-op, and hot paths can skip building them.
+ */
+export function tracingActive(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_TRACER_PROVIDER;
+}
+
+/** An open span for work that settles through callbacks rather than one promise. */
+export interface SpanScope {
+  /** Runs `fn` with the span active (log lines and child spans inside it belong to it). */
+  run<T>(fn: () => T): T;
+  /** Ends the span; with an error message its status is ERROR. */
+  end(errorMessage?: string): void;
+}
+
+/** Like runInTaskSpan, for callback-style work: the caller ends the span when the work settles. */
+export function openTaskSpan(traceparent: string | null, name: string, attrs: SpanAttrs): SpanScope {
+  const parent = traceparent ? w3c.extract(context.active(), { traceparent }, defaultTextMapGetter) : context.active();
+  const kind = name === SPAN_NAMES.execute ? SpanKind.CONSUMER : SpanKind.INTERNAL;
+  const span = trace.getTracer(TRACER_NAME).startSpan(name, { kind, attributes: attrs }, parent);
+  const active = trace.setSpan(parent, span);
+  return {
+    run: (fn) => context.with(active, fn),
+    end(errorMessage) {
+      if (errorMessage !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage });
+      span.end();
+    },
+  };
 }
 
 async function runSpan<T>(

@@ -16,7 +16,7 @@
 import { computeRetryDelay } from '../domain/backoff.js';
 import type { AttemptError } from '../domain/task.js';
 import type { ClaimedTask, FinishStatus } from '../ports/task-store.js';
-import { TaskAbortError, type TaskContext } from '../tasks/context.js';
+import { TaskAbortError, type TaskContext, type TaskLogger } from '../tasks/context.js';
 import type { TaskDefinition } from '../tasks/define-task.js';
 import { formatZodIssues } from '../services/task-service.js';
 
@@ -35,16 +35,44 @@ function errorEntry(task: ClaimedTask, err: unknown, fallbackType?: string): Att
 }
 
 /**
- * Aborts an attempt: aborts ctx.signal for the handler and settles the attempt at once, so the
- * lifecycle finishes even if the handler ignores the signal. The AbortSignal is created only when
- * the handler reads ctx.signal: creating one costs more (EventTarget set-up) than all the rest of
- * a no-op task's bookkeeping, and most handlers never look at it.
+ * One attempt of a claimed task: the handler call, the context the handler receives (the attempt
+ * is its `ctx`) and the abort state.
+ *
+ * Lifecycle: created → run() → settled, exactly once, by whichever comes first: the handler
+ * returning or throwing, a parameter check failing, or abort() (cancel, timeout, shutdown, lease
+ * lost). abort() settles at once, so the lifecycle finishes even if the handler ignores its
+ * signal. The outcome goes to `onSettled`. Callbacks rather than a promise chain per attempt:
+ * this is the hottest path of a busy worker, and every promise is an allocation.
+ *
+ * The AbortSignal is created only when the handler reads ctx.signal: creating one costs more
+ * (EventTarget set-up) than all the rest of a no-op task's bookkeeping, and most handlers never
+ * look at it.
  */
-export class AttemptAbort {
-  private controller: AbortController | null = null;
-  private reject: ((reason: unknown) => void) | null = null;
+export class Attempt implements TaskContext {
+  readonly id: string;
+  readonly name: string;
+  readonly version: number;
+  readonly queue: string;
+  readonly attempt: number;
   aborted = false;
   reason: unknown = undefined;
+  private controller: AbortController | null = null;
+  private settled = false;
+  private timer: NodeJS.Timeout | undefined = undefined;
+
+  constructor(
+    readonly task: ClaimedTask,
+    private readonly def: TaskDefinition | undefined,
+    readonly logger: TaskLogger,
+    private readonly renewLease: (attempt: Attempt) => Promise<void>,
+    private readonly onSettled: (attempt: Attempt, outcome: AttemptOutcome) => void,
+  ) {
+    this.id = task.id;
+    this.name = task.name;
+    this.version = task.version;
+    this.queue = task.queue;
+    this.attempt = task.retryAttempt;
+  }
 
   get signal(): AbortSignal {
     if (!this.controller) {
@@ -54,73 +82,96 @@ export class AttemptAbort {
     return this.controller.signal;
   }
 
+  /** ctx.heartbeat(); an arrow so that `const { heartbeat } = ctx` works too. */
+  heartbeat = (): Promise<void> => this.renewLease(this);
+
   abort(reason: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
     this.controller?.abort(reason);
-    this.reject?.(reason);
+    if (this.def) this.settle(this.decide(reason));
   }
 
-  /** Settles with `work`, or rejects with the abort reason if that comes first. */
-  race<T>(work: Promise<T>): Promise<T> {
-    if (this.aborted) return Promise.reject(this.reason);
-    return new Promise<T>((resolve, reject) => {
-      this.reject = reject;
-      work.then(resolve, reject);
-    });
+  run(): void {
+    const { task, def } = this;
+    if (!def) {
+      const error = new Error(`No handler registered for ${task.name} v${task.version} on this worker`);
+      this.settle({
+        kind: 'finish',
+        status: 'dropped',
+        error: errorEntry(task, error, 'UnknownTask'),
+        deadLetter: false,
+      });
+      return;
+    }
+    let params: unknown = task.parameters;
+    if (def.params) {
+      const res = def.params.safeParse(task.parameters);
+      if (!res.success) {
+        const issues = formatZodIssues(res.error.issues);
+        const error = errorEntry(
+          task,
+          new Error(`Invalid parameters for ${task.name} v${task.version}: ${issues}`),
+          'InvalidParameters',
+        );
+        this.settle({ kind: 'finish', status: 'failed', error, deadLetter: def.deadLetterPolicy === 'save' });
+        return;
+      }
+      params = res.data;
+    }
+    if (this.aborted) return; // aborted before it could start (e.g. shutdown); already settled
+    if (def.timeout !== null) {
+      const seconds = def.timeout;
+      this.timer = setTimeout(
+        () => this.abort(new TaskAbortError('timeout', `Task ${task.id} timed out after ${seconds} seconds`)),
+        seconds * 1000,
+      );
+    }
+    try {
+      const result = def.handler(params, this);
+      if (isThenable(result)) {
+        result.then(
+          (value) => this.complete(value),
+          (err: unknown) => this.fail(err),
+        );
+      } else {
+        this.complete(result);
+      }
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private complete(value: unknown): void {
+    this.settle({ kind: 'complete', results: value === undefined ? null : value });
+  }
+
+  private fail(err: unknown): void {
+    // The abort reason decides, even when the handler threw its own AbortError in response.
+    this.settle(this.decide(this.aborted ? this.reason : err));
+  }
+
+  /** decideFailure, guarded: a throwing isExpectedError callback fails the task instead. */
+  private decide(err: unknown): AttemptOutcome {
+    try {
+      return decideFailure(this.task, this.def as TaskDefinition, err);
+    } catch (decisionError) {
+      const error = errorEntry(this.task, decisionError, 'ErrorClassificationFailed');
+      return { kind: 'finish', status: 'failed', error, deadLetter: this.def?.deadLetterPolicy === 'save' };
+    }
+  }
+
+  private settle(outcome: AttemptOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.onSettled(this, outcome);
   }
 }
 
-export async function runAttempt(
-  task: ClaimedTask,
-  def: TaskDefinition | undefined,
-  ctx: TaskContext,
-  abort: AttemptAbort,
-): Promise<AttemptOutcome> {
-  if (!def) {
-    return {
-      kind: 'finish',
-      status: 'dropped',
-      error: errorEntry(
-        task,
-        new Error(`No handler registered for ${task.name} v${task.version} on this worker`),
-        'UnknownTask',
-      ),
-      deadLetter: false,
-    };
-  }
-  let params: unknown = task.parameters;
-  if (def.params) {
-    const res = def.params.safeParse(task.parameters);
-    if (!res.success) {
-      const error = errorEntry(
-        task,
-        new Error(`Invalid parameters for ${task.name} v${task.version}: ${formatZodIssues(res.error.issues)}`),
-        'InvalidParameters',
-      );
-      return { kind: 'finish', status: 'failed', error, deadLetter: def.deadLetterPolicy === 'save' };
-    }
-    params = res.data;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  if (def.timeout !== null) {
-    const seconds = def.timeout;
-    timer = setTimeout(
-      () => abort.abort(new TaskAbortError('timeout', `Task ${task.id} timed out after ${seconds} seconds`)),
-      seconds * 1000,
-    );
-  }
-  try {
-    const results = await abort.race(Promise.resolve().then(() => def.handler(params, ctx)));
-    return { kind: 'complete', results: results === undefined ? null : results };
-  } catch (err) {
-    // The abort reason decides, even when the handler threw its own AbortError in response.
-    const reason = abort.aborted ? abort.reason : err;
-    return decideFailure(task, def, reason);
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
 }
 
 export function decideFailure(task: ClaimedTask, def: TaskDefinition, err: unknown): AttemptOutcome {

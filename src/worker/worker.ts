@@ -19,10 +19,10 @@ import { randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
 import { NO_LIMITS, type QueueLimits } from '../domain/queue-config.js';
 import type { ClaimedTask, Completion, TaskStore } from '../ports/task-store.js';
-import { TaskAbortError, type TaskContext, type TaskLogger } from '../tasks/context.js';
+import { TaskAbortError, type TaskLogger } from '../tasks/context.js';
 import type { TaskRegistry } from '../tasks/registry.js';
-import { AttemptAbort, runAttempt, type AttemptOutcome } from './run-attempt.js';
-import type { WorkerHooks } from './worker-hooks.js';
+import { Attempt, type AttemptOutcome } from './run-attempt.js';
+import type { AttemptSpan, WorkerHooks } from './worker-hooks.js';
 import { logOutcome } from './log-outcome.js';
 import { withRetries } from './with-retries.js';
 
@@ -30,6 +30,7 @@ const BATCH = 50;
 const MAX_IN_FLIGHT = 3;
 /** While a call is in flight, a further one goes out only with at least this much to carry. */
 const MIN_BATCH = 25;
+const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'stalled', 'dropped']);
 
 export interface WorkerQueues {
   /** Queues to consume, re-read on config changes. */
@@ -57,7 +58,8 @@ export interface WorkerOptions {
 
 interface Running {
   task: ClaimedTask;
-  abort: AttemptAbort;
+  attempt: Attempt;
+  span: AttemptSpan | null;
   leaseMs: number;
   autoRenew: boolean;
 }
@@ -74,6 +76,7 @@ export class Worker {
   private readonly limits = new Map<string, QueueLimits>();
   private queues: string[] = [];
   private rotation = 0;
+  private pumpScheduled = false;
   private reserved = 0;
   private claimedTotal = 0;
   private state: 'new' | 'running' | 'draining' | 'stopped' = 'new';
@@ -148,7 +151,7 @@ export class Worker {
 
   /** Cancellation pushed by the cancel channel. */
   onCancelRequested(id: string): void {
-    this.running.get(id)?.abort.abort(new TaskAbortError('cancelled', `Task ${id} was cancelled`));
+    this.running.get(id)?.attempt.abort(new TaskAbortError('cancelled', `Task ${id} was cancelled`));
   }
 
   /**
@@ -166,11 +169,11 @@ export class Worker {
         const policy = this.opts.registry.get(r.task.name, r.task.version)?.onShutdown ?? 'stop';
         if (policy === 'continue') {
           setTimeout(
-            () => r.abort.abort(new TaskAbortError('shutdown', 'Shutdown grace period expired')),
+            () => r.attempt.abort(new TaskAbortError('shutdown', 'Shutdown grace period expired')),
             this.opts.shutdownGraceMs,
           ).unref();
         } else {
-          r.abort.abort(new TaskAbortError('shutdown', `Worker received ${signal}`));
+          r.attempt.abort(new TaskAbortError('shutdown', `Worker received ${signal}`));
         }
       }
     }
@@ -281,66 +284,81 @@ export class Worker {
   private start(task: ClaimedTask): void {
     this.claimedTotal++;
     const def = this.opts.registry.get(task.name, task.version);
-    const abort = new AttemptAbort();
     const heartbeatMs = def?.maxHeartbeatInterval ? def.maxHeartbeatInterval * 1000 : null;
-    const r: Running = { task, abort, leaseMs: heartbeatMs ?? this.opts.leaseMs, autoRenew: heartbeatMs === null };
+    const span = this.opts.hooks?.openAttemptSpan?.(task) ?? null;
+    const attempt = new Attempt(task, def, this.opts.logger, this.renewOne, this.onSettled);
+    const r: Running = {
+      task,
+      attempt,
+      span,
+      leaseMs: heartbeatMs ?? this.opts.leaseMs,
+      autoRenew: heartbeatMs === null,
+    };
     this.running.set(task.id, r);
     this.opts.hooks?.taskSelected?.(task, this.opts.role, Math.max(0, task.attemptStartedAt - task.submittedAt));
     if (heartbeatMs !== null) void this.renew(task.queue, [r]); // the claim took the default lease
-    const ctx: TaskContext = {
-      id: task.id,
-      name: task.name,
-      version: task.version,
-      queue: task.queue,
-      attempt: task.retryAttempt,
-      get signal() {
-        return abort.signal;
-      },
-      heartbeat: () => this.renew(task.queue, [r]),
-      logger: this.opts.logger,
-    };
-    const attempt = () => {
-      // Inside the attempt's span, so these lines carry its trace id.
-      if (this.debug)
-        this.opts.logger.debug(`Task ${task.id} started (attempt ${task.retryAttempt + 1}).`, {
-          task_id: task.id,
-          task: task.name,
-          queue: task.queue,
-        });
-      return runAttempt(task, def, ctx, abort).then((outcome) => {
-        logOutcome(this.opts.logger, this.debug, task, outcome);
-        return outcome;
-      });
-    };
-    const wrapped = this.opts.hooks?.wrapAttempt ? this.opts.hooks.wrapAttempt(task, attempt) : attempt();
-    void wrapped.then(
-      (outcome) => this.settle(r, outcome),
-      (err: unknown) =>
-        this.settle(r, {
-          kind: 'finish',
-          status: 'failed',
-          error: { attempt: task.retryAttempt, at: Date.now(), error: String(err) },
-          deadLetter: false,
-        }),
-    );
+    if (span) span.run(() => this.runAttempt(r));
+    else this.runAttempt(r);
   }
+
+  private runAttempt(r: Running): void {
+    const { task } = r;
+    // Inside the attempt's span, so these lines carry its trace id.
+    if (this.debug)
+      this.opts.logger.debug(`Task ${task.id} started (attempt ${task.retryAttempt + 1}).`, {
+        task_id: task.id,
+        task: task.name,
+        queue: task.queue,
+      });
+    r.attempt.run();
+  }
+
+  private readonly renewOne = (attempt: Attempt): Promise<void> => {
+    const r = this.running.get(attempt.id);
+    return r ? this.renew(attempt.queue, [r]) : Promise.resolve();
+  };
+
+  private readonly onSettled = (attempt: Attempt, outcome: AttemptOutcome): void => {
+    const r = this.running.get(attempt.id);
+    if (!r || r.attempt !== attempt) return;
+    logOutcome(this.opts.logger, this.debug, attempt.task, outcome);
+    r.span?.end(outcome.kind === 'retry' || outcome.kind === 'finish' ? outcome.error?.error : undefined);
+    this.settle(r, outcome);
+  };
 
   private get debug(): boolean {
     return this.opts.logger.isDebugEnabled?.() ?? true;
   }
 
-  private async settle(r: Running, outcome: AttemptOutcome): Promise<void> {
-    const { task } = r;
-    const startedAt = Date.now();
-    let status: string = 'completed';
+  /**
+   * Records an attempt's outcome. A completion is only queued (it travels with the next claim
+   * call, see pump()); retries and other finishes are written at once, with retries.
+   */
+  private settle(r: Running, outcome: AttemptOutcome): void {
+    if (outcome.kind === 'complete') {
+      const { task } = r;
+      const list = this.pending.get(task.queue);
+      const entry = { id: task.id, starts: task.starts, results: outcome.results };
+      if (list) list.push(entry);
+      else this.pending.set(task.queue, [entry]);
+      this.afterSettle(r, outcome, 'completed', Date.now());
+    } else if (outcome.kind === 'abandon') {
+      this.afterSettle(r, outcome, 'abandoned', Date.now());
+    } else {
+      const startedAt = Date.now();
+      void this.persist(r.task, outcome).then((status) => this.afterSettle(r, outcome, status, startedAt));
+    }
+  }
+
+  /** Writes a retry or a finish; resolves to the status it left the task in. Never rejects. */
+  private async persist(
+    task: ClaimedTask,
+    outcome: Extract<AttemptOutcome, { kind: 'retry' | 'finish' }>,
+  ): Promise<string> {
+    let status: string =
+      outcome.kind === 'finish' ? outcome.status : outcome.runAt === null ? 'submitted' : 'scheduled';
     try {
-      if (outcome.kind === 'complete') {
-        const list = this.pending.get(task.queue);
-        const entry = { id: task.id, starts: task.starts, results: outcome.results };
-        if (list) list.push(entry);
-        else this.pending.set(task.queue, [entry]);
-      } else if (outcome.kind === 'retry') {
-        status = outcome.runAt === null ? 'submitted' : 'scheduled';
+      if (outcome.kind === 'retry') {
         const res = await withRetries(() => this.opts.store.retry(task.queue, this.owner, task, outcome));
         if (res === 'cancel-requested') {
           status = 'cancelled';
@@ -352,11 +370,8 @@ export class Worker {
             }),
           );
         }
-      } else if (outcome.kind === 'finish') {
-        status = outcome.status;
-        await withRetries(() => this.opts.store.finish(task.queue, this.owner, task, outcome));
       } else {
-        status = 'abandoned';
+        await withRetries(() => this.opts.store.finish(task.queue, this.owner, task, outcome));
       }
     } catch (err) {
       // Redis stayed unreachable: the lease will expire and recovery re-queues the task.
@@ -364,10 +379,16 @@ export class Worker {
         task_id: task.id,
         error: (err as Error).message,
       });
-    } finally {
-      this.running.delete(task.id);
-      const terminal = ['completed', 'failed', 'cancelled', 'stalled', 'dropped'].includes(status);
-      this.opts.hooks?.attemptFinished?.({
+    }
+    return status;
+  }
+
+  private afterSettle(r: Running, outcome: AttemptOutcome, status: string, startedAt: number): void {
+    const { task } = r;
+    this.running.delete(task.id);
+    if (this.opts.hooks?.attemptFinished) {
+      const terminal = TERMINAL.has(status);
+      this.opts.hooks.attemptFinished({
         task,
         status,
         durationMs: startedAt - task.attemptStartedAt,
@@ -375,11 +396,27 @@ export class Worker {
         retried: outcome.kind === 'retry' && outcome.consumeAttempt,
         deadLettered: outcome.kind === 'finish' && outcome.status === 'failed' && outcome.deadLetter,
       });
-      this.notifySettled();
+    }
+    this.notifySettled();
+    this.schedulePump();
+  }
+
+  /**
+   * Tasks that settle in the same pass of the event loop (a claimed batch of quick handlers)
+   * report together: one claim call carries all their completions and asks for as many new
+   * tasks, instead of the first tasks to settle each sending a call of their own. process.nextTick
+   * runs once the promise jobs of the current pass have drained, without waiting for the next
+   * loop iteration as setImmediate would (that wait is the whole cycle of a concurrency-1 worker).
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    process.nextTick(() => {
+      this.pumpScheduled = false;
       if (this.state === 'running') this.pumpAll();
       else this.flushPending();
       this.maybeFinish();
-    }
+    });
   }
 
   // ------------------------------------------------------------------ leases
@@ -403,8 +440,8 @@ export class Worker {
     );
     outcomes.forEach((o, i) => {
       const r = list[i] as Running;
-      if (o === 'cancel-requested') r.abort.abort(new TaskAbortError('cancelled', `Task ${r.task.id} was cancelled`));
-      if (o === 'lost') r.abort.abort(new TaskAbortError('lease-lost', `Task ${r.task.id} lease was lost`));
+      if (o === 'cancel-requested') r.attempt.abort(new TaskAbortError('cancelled', `Task ${r.task.id} was cancelled`));
+      if (o === 'lost') r.attempt.abort(new TaskAbortError('lease-lost', `Task ${r.task.id} lease was lost`));
     });
   }
 

@@ -178,6 +178,70 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
         expect((await store.countByStatus('q1')).counts).toMatchObject({ started: 1, submitted: 1 });
       });
 
+      it('every field survives claim → retry → claim → complete: only what a transition changes moves', async () => {
+        const t = newTask({ maxRetries: 5, deadLetterPolicy: 'save', leaseExpiryPolicy: 'stall' });
+        await store.submit([t]);
+        const submitted = (await store.getTask(t.id))!;
+        const [c1] = (await store.claim(claimReq('q1', 1))).claimed;
+        const first = (await store.getTask(t.id))!;
+        expect(first).toMatchObject({
+          status: 'started',
+          starts: 1,
+          retryAttempt: 0,
+          maxRetries: 5,
+          createdAt: submitted.createdAt,
+          submittedAt: submitted.submittedAt,
+          completedAt: null,
+          deadLetterPolicy: 'save',
+          leaseExpiryPolicy: 'stall',
+          parameters: t.parameters,
+        });
+        expect(first.startedAt).toBeGreaterThanOrEqual(submitted.createdAt!);
+        expect(first.attemptStartedAt).toBe(first.startedAt);
+        expect(first.heartbeatAt).toBe(first.startedAt);
+        expect(c1).toMatchObject({
+          starts: 1,
+          retryAttempt: 0,
+          attemptStartedAt: first.attemptStartedAt,
+          deadLetter: true,
+        });
+        await new Promise((r) => setTimeout(r, 5));
+        expect(
+          await store.retry('q1', OWNER, c1!, {
+            runAt: null,
+            consumeAttempt: true,
+            error: { attempt: 0, at: Date.now(), error: 'boom' },
+          }),
+        ).toBe('done');
+        const [c2] = (await store.claim(claimReq('q1', 1, { owner: 99 }))).claimed;
+        const second = (await store.getTask(t.id))!;
+        expect(second).toMatchObject({ status: 'started', starts: 2, retryAttempt: 1, maxRetries: 5 });
+        expect(second.startedAt).toBe(first.startedAt); // the first start is kept
+        expect(second.attemptStartedAt).toBeGreaterThan(first.attemptStartedAt!);
+        expect(c2).toMatchObject({ starts: 2, retryAttempt: 1 });
+        const done = await store.claim(
+          claimReq('q1', 0, { owner: 99, completions: [{ id: t.id, starts: 2, results: [1, 'two'] }] }),
+        );
+        expect(done.completed).toEqual([true]);
+        const last = (await store.getTask(t.id))!;
+        expect(last).toMatchObject({
+          status: 'completed',
+          starts: 2,
+          retryAttempt: 1,
+          maxRetries: 5,
+          startedAt: first.startedAt,
+          attemptStartedAt: second.attemptStartedAt,
+          createdAt: submitted.createdAt,
+          results: [1, 'two'],
+          cancelRequested: false,
+          deadLetterPolicy: 'save',
+          leaseExpiryPolicy: 'stall',
+          leaseExpiresAt: null,
+        });
+        expect(last.completedAt).toBeGreaterThanOrEqual(second.attemptStartedAt!);
+        expect(last.errors.map((e) => e.error)).toEqual(['boom']);
+      });
+
       it('completes with results in the next claim call; a stale or foreign completion is refused', async () => {
         const t = newTask();
         await store.submit([t]);
@@ -219,6 +283,25 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
         expect(r2.claimed).toHaveLength(0);
         expect(r2.retryAfterMs).toBeGreaterThan(50_000);
         expect((await store.countByStatus('q1')).counts.submitted).toBe(3);
+      });
+
+      it('the rate window slides: starts leave it after the period, and pruning the log frees it', async () => {
+        await store.submit(Array.from({ length: 10 }, () => newTask()));
+        const limits = { maxConcurrent: 0, rateCount: 3, ratePeriodMs: 400 };
+        expect((await store.claim(claimReq('q1', 2, { limits }))).claimed).toHaveLength(2);
+        // A second claimer gets what is left of the window, then nothing until it slides.
+        expect((await store.claim(claimReq('q1', 5, { owner: 7, limits }))).claimed).toHaveLength(1);
+        const blocked = await store.claim(claimReq('q1', 5, { limits }));
+        expect(blocked.claimed).toHaveLength(0);
+        expect(blocked.retryAfterMs).toBeGreaterThan(0);
+        expect(blocked.retryAfterMs).toBeLessThanOrEqual(401);
+        await new Promise((r) => setTimeout(r, 450));
+        expect((await store.claim(claimReq('q1', 5, { limits }))).claimed).toHaveLength(3);
+        expect((await store.claim(claimReq('q1', 5, { limits }))).claimed).toHaveLength(0);
+        // The cleaner's --rate-limit-age: one log entry per claim call that started tasks.
+        expect(await store.pruneRateLog('q1', Date.now() + 1)).toBe(1);
+        expect((await store.claim(claimReq('q1', 5, { limits }))).claimed).toHaveLength(3);
+        expect((await store.countByStatus('q1')).counts).toMatchObject({ started: 9, submitted: 1 });
       });
 
       it('a per-type limit holds across claimers: saturated tasks wait (parked), in order, and run as slots free', async () => {
@@ -430,6 +513,11 @@ export function runTaskStoreContract(adapter: string, make: () => Promise<StoreF
         });
         // A cancelled task is never claimed.
         expect((await store.claim(claimReq('q1', 5))).claimed).toEqual([]);
+        // A started task that finishes anyway (its handler ignored the signal) is completed,
+        // and the request is cleared with it.
+        const done = await store.claim(claimReq('q1', 0, { completions: [{ id: s.id, starts: 1, results: null }] }));
+        expect(done.completed).toEqual([true]);
+        expect(await store.getTask(s.id)).toMatchObject({ status: 'completed', cancelRequested: false });
       });
 
       it('cancel racing claim: every task ends either claimed or cancelled, never both', async () => {

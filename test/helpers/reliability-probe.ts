@@ -1,7 +1,8 @@
 /**
  * Read-only probes for the reliability suite: the engine's own records (task headers, leases,
  * queue structures) read straight from Redis, and the executions the fixture task module recorded.
- * Plus the per-test stack: an isolated key prefix, a private SQLite file and a client.
+ * Plus the per-test stack: an isolated key prefix, a private SQLite file and a client, and waits
+ * on what it holds.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import type { AttemptError } from '../../src/domain/task.js';
 import { KeyCatalogue } from '../../src/store/redis/keys.js';
 import { decodeErrors, decodeHeader, type RecordHeader } from '../../src/store/redis/record-codec.js';
 import type { TaskDefinition } from '../../src/tasks/define-task.js';
-import { randomPrefix, SHARED_REDIS_URL } from './reliability-env.js';
+import { randomPrefix, SHARED_REDIS_URL, waitFor } from './reliability-env.js';
 
 const LEASE_SENTINEL_LENGTH_MIN = 17; // task ids are 16 bytes; the sentinel is a long string
 
@@ -230,4 +231,43 @@ export async function createReliabilityStack(opts: {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Polls (every 250 ms) until every task of `ids` passes `done` (given null for a missing record). */
+export async function waitForTasks(
+  what: string,
+  stack: ReliabilityStack,
+  queue: string,
+  ids: string[],
+  done: (task: TaskState | null | undefined) => boolean,
+  timeoutMs: number,
+): Promise<void> {
+  await waitFor(
+    what,
+    async () => {
+      const st = await readTasks(stack.redis, stack.keys, queue, ids);
+      return ids.every((id) => done(st.get(id)));
+    },
+    timeoutMs,
+    250,
+  );
+}
+
+/** Polls until the queue's ready list, delayed set and lease set are all empty. */
+export async function waitForEmptyQueue(
+  what: string,
+  stack: ReliabilityStack,
+  queue: string,
+  timeoutMs: number,
+  stepMs: number,
+): Promise<void> {
+  await waitFor(
+    what,
+    async () => {
+      const r = await queueResidue(stack.redis, stack.keys, queue);
+      return r.ready === 0 && r.delayed === 0 && r.started === 0;
+    },
+    timeoutMs,
+    stepMs,
+  );
 }

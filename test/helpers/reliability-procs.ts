@@ -7,9 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT } from './reliability-env.js';
+import { FIXTURE_TASKS, REPO_ROOT } from './reliability-env.js';
 
 export type CliName = 'worker' | 'scheduler' | 'cleaner';
+
+/** How long a CLI may take to start on a loaded two-core machine (tsx + OpenTelemetry: seconds of CPU each). */
+export const STARTUP_MS = 60_000;
 
 /** One pino JSON line (or a raw line that was not JSON). */
 export interface LogLine {
@@ -165,15 +168,25 @@ export function spawnCli(
   return new CliProcess(cli, opts);
 }
 
+/** A worker CLI on the suite's fixture task module (test/reliability/fixtures/tasks.ts). */
+export function spawnWorker(name: string, env: Record<string, string>): CliProcess {
+  return spawnCli('worker', { name, env, args: [FIXTURE_TASKS] });
+}
+
 /** A worker's id ("host:pid:owner36") from its start line; `owner` is the lease token in task records. */
 export async function workerIdentity(
   p: CliProcess,
-  timeoutMs = 30_000,
+  timeoutMs = STARTUP_MS,
 ): Promise<{ id: string; owner: number; readyAt: number }> {
   const line = await p.waitForLog((l) => l.msg === 'Worker started', timeoutMs);
   const id = String(line.id);
   const owner = parseInt(id.slice(id.lastIndexOf(':') + 1), 36);
   return { id, owner, readyAt: line.at };
+}
+
+/** Resolves with a scheduler's start line. */
+export function schedulerStarted(p: CliProcess, timeoutMs = STARTUP_MS): Promise<LogLine> {
+  return p.waitForLog((l) => l.msg === 'Scheduler started', timeoutMs);
 }
 
 /** SIGKILLs every child this file started that is still running (afterAll / afterEach). */

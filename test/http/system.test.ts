@@ -22,12 +22,21 @@ describe('system endpoints', () => {
     const { status, body } = await get('/task-types');
     expect(status).toBe(200);
     const byName = Object.fromEntries(body.task_types.map((t: { name: string }) => [t.name, t]));
-    expect(byName.echo_task).toMatchObject({ version: 1, queue: 'default', max_retries: 0, dead_letter_policy: 'none' });
+    expect(byName.echo_task).toMatchObject({
+      version: 1,
+      queue: 'default',
+      max_retries: 0,
+      dead_letter_policy: 'none',
+    });
     expect(byName.echo_task.parameters_schema).toMatchObject({
       type: 'object',
       properties: { value: { type: 'string', default: 'default' } },
     });
-    expect(byName.always_fail_task).toMatchObject({ max_retries: 2, dead_letter_policy: 'save', parameters_schema: null });
+    expect(byName.always_fail_task).toMatchObject({
+      max_retries: 2,
+      dead_letter_policy: 'save',
+      parameters_schema: null,
+    });
     expect(byName.slow_task.parameters_schema.properties.seconds.type).toBe('number');
   });
 

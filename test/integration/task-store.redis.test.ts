@@ -1,8 +1,12 @@
 /** The TaskStore contract against the Redis adapter, on a random key prefix of the real Redis. */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { NO_LIMITS } from '../../src/domain/queue-config.js';
+import { encodeCompletions, encodeSubmission } from '../../src/store/redis/record-codec.js';
 import { RedisTaskStore } from '../../src/store/redis/redis-task-store.js';
-import { runTaskStoreContract } from '../contract/task-store.contract.js';
+import { loadScripts, runScript } from '../../src/store/redis/scripts.js';
+import { newTask, runTaskStoreContract } from '../contract/task-store.contract.js';
 import { REDIS_URL } from '../helpers/stack.js';
 
 runTaskStoreContract('redis', async () => {
@@ -22,4 +26,53 @@ runTaskStoreContract('redis', async () => {
       redis.disconnect();
     },
   };
+});
+
+describe('Redis adapter: the submission batch (one argument per queue)', () => {
+  it('round-trips many tasks, scheduled ones included; malformed submission or completion batches are refused whole', async () => {
+    const redis = new Redis(REDIS_URL);
+    const prefix = `c${randomBytes(5).toString('hex')}`;
+    const store = new RedisTaskStore({ redis, prefix });
+    try {
+      await loadScripts(redis);
+      const later = Date.now() + 3_600_000;
+      const tasks = Array.from({ length: 120 }, (_, i) =>
+        newTask({ parameters: { i, text: 'é'.repeat(i) }, runAt: i % 10 === 0 ? later : null }),
+      );
+      expect(await store.submit(tasks)).toEqual(tasks.map(() => 'stored'));
+      const back = await store.getTasks(tasks.map((t) => t.id));
+      back.forEach((rec, i) => {
+        expect(rec?.parameters).toEqual(tasks[i]!.parameters);
+        expect(rec?.status).toBe(i % 10 === 0 ? 'scheduled' : 'submitted');
+        if (i % 10 === 0) expect(rec?.runAt).toBe(later);
+      });
+      const k = store.keys.queue('q1');
+      const before = await redis.hlen(k.tasks);
+      const batch = encodeSubmission([newTask(), newTask()], Date.now());
+      for (const bad of [batch.subarray(0, batch.length - 1), Buffer.concat([batch, Buffer.from([1])])]) {
+        await expect(
+          runScript(redis, 'submit-tasks', [k.tasks, k.ready, k.wake, k.delayed], [store.keys.scheduleChannel, bad]),
+        ).rejects.toThrow(/truncated batch/);
+      }
+      expect(await redis.hlen(k.tasks)).toBe(before);
+
+      // The same for completions in a claim call: nothing is completed from a malformed batch.
+      const claimed = (
+        await store.claim({ queue: 'q1', owner: 7, leaseMs: 30_000, want: 2, limits: NO_LIMITS, completions: [] })
+      ).claimed;
+      const done = encodeCompletions(claimed.map((c) => ({ id: c.id, starts: c.starts, results: { ok: true } })));
+      const claimKeys = [k.tasks, k.ready, k.wake, k.leases, k.rateLog, k.results, k.errors, k.donePrefix, k.rateTotal];
+      await expect(
+        runScript(redis, 'claim-tasks', claimKeys, [7, 30_000, 0, 0, 0, 0, done.subarray(0, done.length - 2)]),
+      ).rejects.toThrow(/truncated completions/);
+      expect((await store.getTasks(claimed.map((c) => c.id))).map((t) => t?.status)).toEqual(['started', 'started']);
+      const ok = await runScript(redis, 'claim-tasks', claimKeys, [7, 30_000, 0, 0, 0, 0, done]);
+      expect((ok as unknown[])[0]).toEqual([1, 1]);
+      expect((await store.getTask(claimed[0]!.id))?.results).toEqual({ ok: true });
+    } finally {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
 });

@@ -18,6 +18,31 @@ function series(m: DecodedMetric | undefined, attrs: Record<string, string | num
   return (m?.dataPoints ?? []).filter((p) => Object.entries(attrs).every(([k, v]) => p.attributes[k] === v));
 }
 
+/** Environment that makes a CLI export every signal to `rx`, metrics every 500 ms. */
+function otelEnv(rx: OtlpReceiver): Record<string, string> {
+  return {
+    OTEL_SDK_DISABLED: 'false',
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: rx.url,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: rx.url,
+    OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: rx.url,
+    OTEL_METRIC_EXPORT_INTERVAL: '500',
+  };
+}
+
+/** SIGTERM flushes every signal before exit; then waits until what `exported` looks for has arrived. */
+async function stopAndFlush(procs: CliProcess[], rx: OtlpReceiver, exported: (r: OtlpReceiver) => boolean) {
+  for (const p of procs) p.kill('SIGTERM');
+  await Promise.all(procs.map((p) => p.exited));
+  await rx.waitFor(exported, 30_000);
+}
+
+/** SIGKILLs whatever a failed beforeAll left running, then closes what it opened. */
+async function tearDown(procs: CliProcess[], stack: Stack | undefined, rx: OtlpReceiver | undefined) {
+  for (const p of procs) p.kill('SIGKILL');
+  await stack?.close();
+  await rx?.close();
+}
+
 describe('telemetry of worker and scheduler processes', () => {
   let stack: Stack;
   let rx: OtlpReceiver;
@@ -27,33 +52,28 @@ describe('telemetry of worker and scheduler processes', () => {
   beforeAll(async () => {
     rx = await startOtlpReceiver();
     stack = await createStack([echoTask, alwaysFailTask, scheduledFailTask]);
-    const otel = {
-      OTEL_SDK_DISABLED: 'false',
-      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: rx.url,
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: rx.url,
-      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: rx.url,
-      OTEL_METRIC_EXPORT_INTERVAL: '500',
-    };
-    const worker = spawnCli('worker', [EXAMPLES], { ...stack.env, ...otel, WORKER_TTL: '0', OTEL_LOGS_EXPORTER: 'otlp', LOG_LEVEL: 'debug' });
+    const otel = otelEnv(rx);
+    const worker = spawnCli('worker', [EXAMPLES], {
+      ...stack.env,
+      ...otel,
+      WORKER_TTL: '0',
+      OTEL_LOGS_EXPORTER: 'otlp',
+      LOG_LEVEL: 'debug',
+    });
     const scheduler = spawnCli('scheduler', [], { ...stack.env, ...otel, SCHEDULER_POLL_INTERVAL: '0.2' });
     procs.push(worker, scheduler);
     await worker.waitForOutput(/Worker started/);
     await scheduler.waitForOutput(/Scheduler started/);
     const traceparent = `00-${TRACE_ID}-${SUBMIT_SPAN}-01`;
-    ids.echo = (await stack.rt.tasks.submit({ name: 'echo_task', version: 1, parameters: { value: 'otel' }, traceparent })).id;
+    ids.echo = (
+      await stack.rt.tasks.submit({ name: 'echo_task', version: 1, parameters: { value: 'otel' }, traceparent })
+    ).id;
     ids.fail = (await stack.client.submit(alwaysFailTask, {})).id;
     ids.sched = (await stack.client.submit(scheduledFailTask, {})).id;
     for (const id of Object.values(ids)) await stack.client.waitForTask(id, { timeoutMs: 30_000 });
-    // SIGTERM flushes every signal before exit.
-    for (const p of procs) p.kill('SIGTERM');
-    await Promise.all(procs.map((p) => p.exited));
-    await rx.waitFor((r) => r.latestMetric('scheduled_task_dispatch_latency_seconds') !== undefined, 30_000);
+    await stopAndFlush(procs, rx, (r) => r.latestMetric('scheduled_task_dispatch_latency_seconds') !== undefined);
   });
-  afterAll(async () => {
-    for (const p of procs) p.kill('SIGKILL');
-    await stack?.close();
-    await rx?.close();
-  });
+  afterAll(() => tearDown(procs, stack, rx));
 
   it('counts every attempt by outcome with queue, task and status labels', () => {
     const processed = rx.latestMetric('tasks_processed');
@@ -78,10 +98,21 @@ describe('telemetry of worker and scheduler processes', () => {
   });
 
   it('counts retries, dead letters, selections and time in queue with their labels', () => {
-    expect(series(rx.latestMetric('tasks_retried'), { queue: 'default', task: 'always_fail_task', version: 1 })[0]?.value).toBe(2);
-    expect(series(rx.latestMetric('tasks_dead_lettered'), { queue: 'default', task: 'always_fail_task', version: 1 })[0]?.value).toBe(1);
-    expect(series(rx.latestMetric('tasks_selected'), { queue: 'default', role: 'default', task: 'echo_task' })[0]?.value).toBe(1);
-    const tiq = series(rx.latestMetric('time_in_queue'), { queue: 'default', role: 'default', task: 'always_fail_task' })[0];
+    expect(
+      series(rx.latestMetric('tasks_retried'), { queue: 'default', task: 'always_fail_task', version: 1 })[0]?.value,
+    ).toBe(2);
+    expect(
+      series(rx.latestMetric('tasks_dead_lettered'), { queue: 'default', task: 'always_fail_task', version: 1 })[0]
+        ?.value,
+    ).toBe(1);
+    expect(
+      series(rx.latestMetric('tasks_selected'), { queue: 'default', role: 'default', task: 'echo_task' })[0]?.value,
+    ).toBe(1);
+    const tiq = series(rx.latestMetric('time_in_queue'), {
+      queue: 'default',
+      role: 'default',
+      task: 'always_fail_task',
+    })[0];
     expect(tiq?.count).toBe(3);
   });
 
@@ -106,13 +137,17 @@ describe('telemetry of worker and scheduler processes', () => {
 
   it('exports logs only from the process with OTEL_LOGS_EXPORTER=otlp, correlated with traces', () => {
     const logs = rx.logs();
-    expect(logs.some((l) => l.resource['service.name'] === 'jobbers-worker' && String(l.body).includes('Worker started'))).toBe(true);
+    expect(
+      logs.some((l) => l.resource['service.name'] === 'jobbers-worker' && String(l.body).includes('Worker started')),
+    ).toBe(true);
     expect(logs.filter((l) => l.resource['service.name'] === 'jobbers-scheduler')).toEqual([]);
     // One line per transition, inside the attempt's span.
     const done = logs.find((l) => l.body === `Task ${ids.echo} completed.`);
     expect(done?.traceId).toBe(TRACE_ID);
     expect(logs.some((l) => l.body === `Task ${ids.echo} started (attempt 1).`)).toBe(true);
-    expect(logs.filter((l) => String(l.body).startsWith(`Task ${ids.fail} requeued for immediate retry`))).toHaveLength(2);
+    expect(logs.filter((l) => String(l.body).startsWith(`Task ${ids.fail} requeued for immediate retry`))).toHaveLength(
+      2,
+    );
     expect(logs.some((l) => l.body === `Task ${ids.fail} sent to dead letter queue.`)).toBe(true);
   });
 });
@@ -127,13 +162,7 @@ describe('telemetry of the manager and a worker together', () => {
   beforeAll(async () => {
     rx = await startOtlpReceiver();
     stack = await createStack([echoTask]);
-    const otel = {
-      OTEL_SDK_DISABLED: 'false',
-      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: rx.url,
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: rx.url,
-      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: rx.url,
-      OTEL_METRIC_EXPORT_INTERVAL: '500',
-    };
+    const otel = otelEnv(rx);
     const manager = spawnCli('manager', [EXAMPLES], { ...stack.env, ...otel, PORT: '0', HOST: '127.0.0.1' });
     const worker = spawnCli('worker', [EXAMPLES], { ...stack.env, ...otel, WORKER_TTL: '0' });
     procs.push(manager, worker);
@@ -147,22 +176,22 @@ describe('telemetry of the manager and a worker together', () => {
       });
       return (await res.json()) as { task: { id: string } };
     };
-    submittedId = (await post('/submit-task', { name: 'echo_task', version: 1, parameters: { value: 'via http' } })).task.id;
+    submittedId = (await post('/submit-task', { name: 'echo_task', version: 1, parameters: { value: 'via http' } }))
+      .task.id;
     await stack.client.waitForTask(submittedId, { timeoutMs: 30_000 });
     const runAt = new Date(Date.now() + 3_600_000).toISOString();
-    cancelledId = (await post('/schedule-task', { task: { name: 'echo_task', version: 1, parameters: {} }, run_at: runAt })).task.id;
+    cancelledId = (
+      await post('/schedule-task', { task: { name: 'echo_task', version: 1, parameters: {} }, run_at: runAt })
+    ).task.id;
     await post(`/task/${cancelledId}/cancel`);
     // Gauges are read at collection time: wait for one collection after the cancel.
-    await rx.waitFor((r) => series(r.latestMetric('queue_depth'), { queue: 'default', status: 'cancelled' })[0]?.value === 1, 30_000);
-    for (const p of procs) p.kill('SIGTERM');
-    await Promise.all(procs.map((p) => p.exited));
-    await rx.waitFor((r) => r.latestMetric('cancellations_requested') !== undefined, 30_000);
+    await rx.waitFor(
+      (r) => series(r.latestMetric('queue_depth'), { queue: 'default', status: 'cancelled' })[0]?.value === 1,
+      30_000,
+    );
+    await stopAndFlush(procs, rx, (r) => r.latestMetric('cancellations_requested') !== undefined);
   });
-  afterAll(async () => {
-    for (const p of procs) p.kill('SIGKILL');
-    await stack?.close();
-    await rx?.close();
-  });
+  afterAll(() => tearDown(procs, stack, rx));
 
   it('one trace: the manager’s task.submit span is the parent of the worker’s task.execute span', () => {
     const exec = rx.spans().find((s) => s.name === 'task.execute' && s.attributes['task.id'] === submittedId);
@@ -175,7 +204,9 @@ describe('telemetry of the manager and a worker together', () => {
   });
 
   it('the manager counts cancellations and reports queue gauges', () => {
-    expect(series(rx.latestMetric('cancellations_requested'), { queue: 'default', task: 'echo_task' })[0]?.value).toBe(1);
+    expect(series(rx.latestMetric('cancellations_requested'), { queue: 'default', task: 'echo_task' })[0]?.value).toBe(
+      1,
+    );
     const depth = rx.latestMetric('queue_depth');
     expect(series(depth, { queue: 'default', status: 'completed' })[0]?.value).toBe(1);
     expect(series(depth, { queue: 'default', status: 'cancelled' })[0]?.value).toBe(1);

@@ -8,24 +8,22 @@
  * every acknowledged task must be completed, the queue empty, every extra run explained by a lease
  * recovery of a killed worker, and every recovery must have happened within the lease bound.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NO_LIMITS } from '../../src/domain/queue-config.js';
 import { buildApp } from '../../src/http/app.js';
 import { TaskRegistry } from '../../src/tasks/registry.js';
-import { FIXTURE_TASKS, scale, sleep, waitFor } from '../helpers/reliability-env.js';
+import { scale, sleep, waitFor } from '../helpers/reliability-env.js';
 import {
-  createReliabilityStack,
   leaseSnapshot,
   queueResidue,
   readExecutions,
   readTasks,
   terminalCounts,
   type LeaseEntry,
-  type ReliabilityStack,
 } from '../helpers/reliability-probe.js';
-import { killAllChildren, spawnCli, workerIdentity, type CliProcess } from '../helpers/reliability-procs.js';
-import { PrivateRedis } from '../helpers/reliability-redis.js';
+import { spawnWorker, STARTUP_MS, workerIdentity, type CliProcess } from '../helpers/reliability-procs.js';
 import { ResultRecorder } from '../helpers/reliability-results.js';
+import { reliabilitySuite } from '../helpers/reliability-suite.js';
 import { relWork, type WorkParams } from './fixtures/tasks.js';
 
 const TOTAL = scale(10_000, 50_000);
@@ -70,24 +68,12 @@ const results = new ResultRecorder(
 );
 
 describe('reliability: worker crash storm', () => {
-  let redis: PrivateRedis;
-  let stack: ReliabilityStack;
-
-  beforeAll(async () => {
-    redis = await PrivateRedis.start();
-    stack = await createReliabilityStack({ tag: 'storm', redisUrl: redis.url, tasks: [relWork] });
-  });
-
-  afterAll(async () => {
-    await killAllChildren();
-    results.save();
-    await stack?.close();
-    await redis?.close();
-  });
+  const suite = reliabilitySuite(results, { tag: 'storm', tasks: [relWork] });
 
   it(
     `${TOTAL} tasks, ${WORKERS} workers, one SIGKILL per second: none lost, duplicates bounded by in-flight tasks`,
     results.run(async () => {
+      const { stack } = suite;
       const queue = 'default';
       const workerEnv = stack.env({
         WORKER_CONCURRENT_TASKS: String(CONCURRENCY),
@@ -99,10 +85,10 @@ describe('reliability: worker crash storm', () => {
       const startups: number[] = [];
       let spawned = 0;
       const startWorker = () => {
-        const proc = spawnCli('worker', { name: `storm-worker-${spawned++}`, env: workerEnv, args: [FIXTURE_TASKS] });
+        const proc = spawnWorker(`storm-worker-${spawned++}`, workerEnv);
         const slot: Slot = { proc, owner: null };
         slots.push(slot);
-        workerIdentity(proc, 60_000).then(
+        workerIdentity(proc).then(
           (id) => {
             slot.owner = id.owner;
             startups.push(id.readyAt - proc.spawnedAt);
@@ -112,7 +98,7 @@ describe('reliability: worker crash storm', () => {
         return slot;
       };
       for (let i = 0; i < WORKERS; i++) startWorker();
-      await waitFor('the first workers to start', () => slots.every((s) => s.owner !== null), 60_000);
+      await waitFor('the first workers to start', () => slots.every((s) => s.owner !== null), STARTUP_MS);
 
       // Feeder: submits in batches, keeping the ready list short; every id in `acked` was acknowledged.
       const acked: string[] = new Array(TOTAL);
@@ -325,6 +311,7 @@ describe('reliability: worker crash storm', () => {
     '[regression] a task recovered from an expired lease reads back as plain JSON with a real error time',
     results.run(
       async () => {
+        const { stack } = suite;
         // A queue no role consumes, so only this test touches the task.
         await stack.client.runtime.config.createQueue({
           name: 'parked',

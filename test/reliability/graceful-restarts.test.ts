@@ -9,25 +9,18 @@
  * when it started, ended or was aborted, so every task a SIGTERM caught is checked against its
  * policy individually.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_TASKS, scale, sleep, waitFor } from '../helpers/reliability-env.js';
+import { describe, expect, it } from 'vitest';
+import { scale, sleep, waitFor } from '../helpers/reliability-env.js';
 import {
-  createReliabilityStack,
   queueResidue,
   readExecutions,
   readTasks,
+  terminalCounts,
   type Execution,
-  type ReliabilityStack,
 } from '../helpers/reliability-probe.js';
-import {
-  killAllChildren,
-  spawnCli,
-  workerIdentity,
-  type CliProcess,
-  type ExitInfo,
-} from '../helpers/reliability-procs.js';
-import { PrivateRedis } from '../helpers/reliability-redis.js';
+import { spawnWorker, workerIdentity, type CliProcess, type ExitInfo } from '../helpers/reliability-procs.js';
 import { ResultRecorder } from '../helpers/reliability-results.js';
+import { reliabilitySuite } from '../helpers/reliability-suite.js';
 import { relContinue, relResubmit, relStop, type WorkParams } from './fixtures/tasks.js';
 
 const WORKERS = 3;
@@ -69,28 +62,12 @@ const results = new ResultRecorder(
 );
 
 describe('reliability: graceful rolling restarts', () => {
-  let redis: PrivateRedis;
-  let stack: ReliabilityStack;
-
-  beforeAll(async () => {
-    redis = await PrivateRedis.start();
-    stack = await createReliabilityStack({
-      tag: 'roll',
-      redisUrl: redis.url,
-      tasks: [relStop, relResubmit, relContinue],
-    });
-  });
-
-  afterAll(async () => {
-    await killAllChildren();
-    results.save();
-    await stack?.close();
-    await redis?.close();
-  });
+  const suite = reliabilitySuite(results, { tag: 'roll', tasks: [relStop, relResubmit, relContinue] });
 
   it(
     'rolling SIGTERM of every worker: each on_shutdown policy is honoured and nothing is lost',
     results.run(async () => {
+      const { stack } = suite;
       const queue = 'default';
       const k = stack.keys.queue(queue);
       const env = stack.env({
@@ -100,9 +77,9 @@ describe('reliability: graceful rolling restarts', () => {
         WORKER_SHUTDOWN_GRACE: String(GRACE_S),
       });
       let n = 0;
-      const start = () => spawnCli('worker', { name: `roll-worker-${n++}`, env, args: [FIXTURE_TASKS] });
+      const start = () => spawnWorker(`roll-worker-${n++}`, env);
       const workers = Array.from({ length: WORKERS }, start);
-      await Promise.all(workers.map((w) => workerIdentity(w, 60_000)));
+      await Promise.all(workers.map((w) => workerIdentity(w)));
 
       // Feeder: keeps a short backlog so every worker is always busy with a mix of policies.
       // Per cycle, counts are inversely proportional to durations, so each kind holds about the same share of slots.
@@ -150,7 +127,7 @@ describe('reliability: graceful rolling restarts', () => {
           const replacement = start();
           await terminate(old);
           workers[j] = replacement;
-          await workerIdentity(replacement, 60_000);
+          await workerIdentity(replacement);
           await sleep(1500); // let the newcomer fill its slots before the next SIGTERM
         }
       }
@@ -161,14 +138,8 @@ describe('reliability: graceful rolling restarts', () => {
       // A last worker drains what the shutdowns re-queued.
       const finisher = start();
       const total = submitted.length;
-      const terminal = async () => {
-        const counts = await Promise.all(
-          ['completed', 'stalled', 'failed', 'cancelled', 'dropped'].map((s) =>
-            stack.redis.zcard(`${k.donePrefix}${s}`),
-          ),
-        );
-        return counts.reduce((a, b) => a + b, 0);
-      };
+      const terminal = async () =>
+        Object.values(await terminalCounts(stack.redis, stack.keys, queue)).reduce((a, b) => a + b, 0);
       await waitFor(
         `all ${total} tasks to reach a terminal status`,
         async () => (await terminal()) >= total,

@@ -12,20 +12,26 @@
  * A last test black-holes a blocking connection for good (no RST, no FIN: a peer that vanished
  * behind a NAT or firewall) and expects the idle worker to notice within a bounded time.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newTaskId } from '../../src/domain/ids.js';
-import { FIXTURE_TASKS, scale, sleep, waitFor } from '../helpers/reliability-env.js';
+import { scale, sleep, waitFor } from '../helpers/reliability-env.js';
 import {
-  createReliabilityStack,
   queueResidue,
   readExecutions,
   readTasks,
-  type ReliabilityStack,
+  waitForEmptyQueue,
+  waitForTasks,
 } from '../helpers/reliability-probe.js';
-import { killAllChildren, spawnCli, workerIdentity, type CliProcess } from '../helpers/reliability-procs.js';
+import {
+  schedulerStarted,
+  spawnCli,
+  spawnWorker,
+  workerIdentity,
+  type CliProcess,
+} from '../helpers/reliability-procs.js';
 import { FaultProxy } from '../helpers/reliability-proxy.js';
-import { PrivateRedis } from '../helpers/reliability-redis.js';
 import { ResultRecorder } from '../helpers/reliability-results.js';
+import { reliabilitySuite } from '../helpers/reliability-suite.js';
 import { relWork } from './fixtures/tasks.js';
 
 const LEASE_S = 5;
@@ -62,29 +68,22 @@ const results = new ResultRecorder(
 );
 
 describe('reliability: network faults between processes and Redis', () => {
-  let redis: PrivateRedis;
   let proxy: FaultProxy;
-  let stack: ReliabilityStack;
   const procs: CliProcess[] = [];
-
-  beforeAll(async () => {
-    redis = await PrivateRedis.start();
-    proxy = new FaultProxy('127.0.0.1', redis.port);
-    await proxy.listen();
-    stack = await createReliabilityStack({ tag: 'net', redisUrl: redis.url, tasks: [relWork] });
-  });
-
-  afterAll(async () => {
-    await killAllChildren();
-    results.save();
-    await proxy?.close();
-    await stack?.close();
-    await redis?.close();
+  const suite = reliabilitySuite(results, {
+    tag: 'net',
+    tasks: [relWork],
+    extra: async (redis) => {
+      proxy = new FaultProxy('127.0.0.1', redis.port);
+      await proxy.listen();
+      return () => proxy.close();
+    },
   });
 
   it(
     'drops and stalls: all acknowledged tasks complete, none stuck in started, blocking connections recover',
     results.run(async () => {
+      const { stack } = suite;
       const queue = 'default';
       const k = stack.keys.queue(queue);
       // The processes go through the proxy; the fixture records on the shared Redis (not faulted).
@@ -98,15 +97,11 @@ describe('reliability: network faults between processes and Redis', () => {
         REDIS_URL: proxy.url,
       };
       procs.push(
-        spawnCli('worker', { name: 'net-worker-0', env, args: [FIXTURE_TASKS] }),
-        spawnCli('worker', { name: 'net-worker-1', env, args: [FIXTURE_TASKS] }),
+        spawnWorker('net-worker-0', env),
+        spawnWorker('net-worker-1', env),
         spawnCli('scheduler', { name: 'net-scheduler', env }),
       );
-      await Promise.all([
-        workerIdentity(procs[0]!, 60_000),
-        workerIdentity(procs[1]!, 60_000),
-        procs[2]!.waitForLog((l) => l.msg === 'Scheduler started', 60_000),
-      ]);
+      await Promise.all([workerIdentity(procs[0]!), workerIdentity(procs[1]!), schedulerStarted(procs[2]!)]);
       await waitFor(
         'both blocking connections',
         () => (proxy.byName().get('jobbers-worker:blocking') ?? 0) === 2,
@@ -167,15 +162,7 @@ describe('reliability: network faults between processes and Redis', () => {
           if (blockingOnly) {
             // Blocking connections matter when workers are idle: pause the load and let the queue drain.
             await stopProducing();
-            await waitFor(
-              'the queue to drain',
-              async () => {
-                const r = await queueResidue(stack.redis, stack.keys, queue);
-                return r.ready === 0 && r.started === 0 && r.delayed === 0;
-              },
-              30_000,
-              50,
-            );
+            await waitForEmptyQueue('the queue to drain', stack, queue, 30_000, 50);
             await sleep(300);
           }
           const affected = blockingOnly ? proxy.live(isBlocking).length : proxy.live().length;
@@ -232,19 +219,13 @@ describe('reliability: network faults between processes and Redis', () => {
 
       // ---------------------------------------------------------------- verification
       const acked = subs.filter((s) => s.acked);
-      await waitFor(
+      await waitForTasks(
         `all ${acked.length} acknowledged tasks to complete`,
-        async () => {
-          const st = await readTasks(
-            stack.redis,
-            stack.keys,
-            queue,
-            acked.map((s) => s.id),
-          );
-          return acked.every((s) => st.get(s.id)?.status === 'completed');
-        },
+        stack,
+        queue,
+        acked.map((s) => s.id),
+        (t) => t?.status === 'completed',
         60_000,
-        250,
       );
       const residue = await queueResidue(stack.redis, stack.keys, queue);
       expect(residue, 'no task left in started, none waiting').toEqual({ ready: 0, delayed: 0, started: 0 });
@@ -296,6 +277,7 @@ describe('reliability: network faults between processes and Redis', () => {
     '[regression] an idle worker whose blocking connection silently dies (black-holed) still picks up new tasks',
     results.run(
       async () => {
+        const { stack } = suite;
         // The first test's workers, now idle and waiting in BLPOP (or a fresh one if it failed early).
         let workers = procs.filter((p) => p.alive && p.name.includes('worker'));
         if (workers.length === 0) {
@@ -303,9 +285,9 @@ describe('reliability: network faults between processes and Redis', () => {
             ...stack.env({ WORKER_TTL: '0', WORKER_LEASE_TIMEOUT: String(LEASE_S) }),
             REDIS_URL: proxy.url,
           };
-          workers = [spawnCli('worker', { name: 'net-halfopen-worker', env, args: [FIXTURE_TASKS] })];
+          workers = [spawnWorker('net-halfopen-worker', env)];
           procs.push(...workers);
-          await workerIdentity(workers[0]!, 60_000);
+          await workerIdentity(workers[0]!);
         }
         await waitFor(
           'the workers’ blocking connections',

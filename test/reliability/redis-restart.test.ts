@@ -10,21 +10,26 @@
  * exist they too must end in a terminal status.
  */
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newTaskId } from '../../src/domain/ids.js';
 import { isTerminal } from '../../src/domain/status.js';
-import { FIXTURE_TASKS, scale, sleep, waitFor } from '../helpers/reliability-env.js';
+import { scale, sleep, waitFor } from '../helpers/reliability-env.js';
 import {
-  createReliabilityStack,
-  queueResidue,
   readExecutions,
   readTasks,
   terminalCounts,
-  type ReliabilityStack,
+  waitForEmptyQueue,
+  waitForTasks,
 } from '../helpers/reliability-probe.js';
-import { killAllChildren, spawnCli, workerIdentity, type CliProcess } from '../helpers/reliability-procs.js';
-import { PrivateRedis } from '../helpers/reliability-redis.js';
+import {
+  schedulerStarted,
+  spawnCli,
+  spawnWorker,
+  workerIdentity,
+  type CliProcess,
+} from '../helpers/reliability-procs.js';
 import { ResultRecorder } from '../helpers/reliability-results.js';
+import { reliabilitySuite } from '../helpers/reliability-suite.js';
 import { relWork } from './fixtures/tasks.js';
 
 const WORKERS = 2;
@@ -64,29 +69,23 @@ async function connectionsByName(admin: Redis): Promise<Map<string, number>> {
 }
 
 describe('reliability: Redis restart', () => {
-  let redis: PrivateRedis;
-  let stack: ReliabilityStack;
   let admin: Redis;
-
-  beforeAll(async () => {
-    redis = await PrivateRedis.start(['--appendonly', 'yes', '--appendfsync', 'always']);
-    // The fixture records executions on the shared Redis, which is not restarted.
-    stack = await createReliabilityStack({ tag: 'rrst', redisUrl: redis.url, tasks: [relWork] });
-    admin = redis.connect();
-    admin.on('error', () => undefined);
-  });
-
-  afterAll(async () => {
-    await killAllChildren();
-    results.save();
-    admin?.disconnect();
-    await stack?.close();
-    await redis?.close();
+  // The fixture records executions on the shared Redis, which is not restarted.
+  const suite = reliabilitySuite(results, {
+    tag: 'rrst',
+    tasks: [relWork],
+    redisArgs: ['--appendonly', 'yes', '--appendfsync', 'always'],
+    extra: async (redis) => {
+      admin = redis.connect();
+      admin.on('error', () => undefined);
+      return () => admin.disconnect();
+    },
   });
 
   it(
     'SIGKILL and SHUTDOWN of Redis mid-run: acknowledged submissions complete, processes reconnect on their own',
     results.run(async () => {
+      const { redis, stack } = suite;
       const queue = 'default';
       const env = stack.env({
         WORKER_CONCURRENT_TASKS: '8',
@@ -95,13 +94,11 @@ describe('reliability: Redis restart', () => {
         SCHEDULER_POLL_INTERVAL: '0.5',
         SCHEDULER_BATCH_SIZE: '50',
       });
-      const workers = Array.from({ length: WORKERS }, (_, j) =>
-        spawnCli('worker', { name: `rrst-worker-${j}`, env, args: [FIXTURE_TASKS] }),
-      );
+      const workers = Array.from({ length: WORKERS }, (_, j) => spawnWorker(`rrst-worker-${j}`, env));
       const scheduler = spawnCli('scheduler', { name: 'rrst-scheduler', env });
       const procs: CliProcess[] = [...workers, scheduler];
-      await Promise.all(workers.map((w) => workerIdentity(w, 60_000)));
-      await scheduler.waitForLog((l) => l.msg === 'Scheduler started', 60_000);
+      await Promise.all(workers.map((w) => workerIdentity(w)));
+      await schedulerStarted(scheduler);
 
       // Producers: one submission at a time each; half immediate, half scheduled 0.3–1.5 s ahead.
       const subs: Submission[] = [];
@@ -193,19 +190,13 @@ describe('reliability: Redis restart', () => {
       // ---------------------------------------------------------------- verification
       const acked = subs.filter((s) => s.ackedAt !== null);
       const failed = subs.filter((s) => s.ackedAt === null);
-      await waitFor(
+      await waitForTasks(
         `all ${acked.length} acknowledged tasks to complete`,
-        async () => {
-          const st = await readTasks(
-            stack.redis,
-            stack.keys,
-            queue,
-            acked.map((s) => s.id),
-          );
-          return acked.every((s) => st.get(s.id)?.status === 'completed');
-        },
+        stack,
+        queue,
+        acked.map((s) => s.id),
+        (t) => t?.status === 'completed',
         60_000,
-        250,
       );
       const states = await readTasks(
         stack.redis,
@@ -223,29 +214,15 @@ describe('reliability: Redis restart', () => {
         ).toBe(true);
       // Failed submissions: absent, or present and finished (never stuck).
       const failedPresent = failed.filter((s) => states.get(s.id));
-      await waitFor(
+      await waitForTasks(
         'failed-but-stored submissions to finish',
-        async () => {
-          const st = await readTasks(
-            stack.redis,
-            stack.keys,
-            queue,
-            failedPresent.map((s) => s.id),
-          );
-          return failedPresent.every((s) => isTerminal(st.get(s.id)!.status));
-        },
+        stack,
+        queue,
+        failedPresent.map((s) => s.id),
+        (t) => isTerminal(t!.status),
         30_000,
-        250,
       );
-      await waitFor(
-        'queue structures to drain',
-        async () => {
-          const r = await queueResidue(stack.redis, stack.keys, queue);
-          return r.ready === 0 && r.delayed === 0 && r.started === 0;
-        },
-        30_000,
-        250,
-      );
+      await waitForEmptyQueue('queue structures to drain', stack, queue, 30_000, 250);
       // The same processes, never restarted, still running.
       for (const p of procs) expect(p.alive, `${p.name} (pid ${p.pid}) still running`).toBe(true);
       const counts = await terminalCounts(stack.redis, stack.keys, queue);

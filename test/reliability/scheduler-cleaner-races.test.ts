@@ -11,24 +11,28 @@
  * task dispatched twice — by one scheduler or by the two — is seen directly.
  */
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { idToBytes } from '../../src/domain/ids.js';
 import { NO_LIMITS } from '../../src/domain/queue-config.js';
 import { RedisTaskStore } from '../../src/store/redis/redis-task-store.js';
-import { FIXTURE_TASKS, scale, sleep, waitFor } from '../helpers/reliability-env.js';
+import { scale, sleep, waitFor } from '../helpers/reliability-env.js';
 import {
   type LeaseEntry,
-  createReliabilityStack,
   leaseSnapshot,
   queueResidue,
   readExecutions,
   readTasks,
   terminalCounts,
-  type ReliabilityStack,
 } from '../helpers/reliability-probe.js';
-import { killAllChildren, spawnCli, workerIdentity, type CliProcess } from '../helpers/reliability-procs.js';
-import { PrivateRedis } from '../helpers/reliability-redis.js';
+import {
+  schedulerStarted,
+  spawnCli,
+  spawnWorker,
+  workerIdentity,
+  type CliProcess,
+} from '../helpers/reliability-procs.js';
 import { ResultRecorder } from '../helpers/reliability-results.js';
+import { reliabilitySuite } from '../helpers/reliability-suite.js';
 import { relFlaky, relWork, type WorkParams } from './fixtures/tasks.js';
 
 const DELAYED = scale(2000, 30_000);
@@ -55,24 +59,12 @@ const results = new ResultRecorder(
 );
 
 describe('reliability: scheduler and cleaner races', () => {
-  let redis: PrivateRedis;
-  let stack: ReliabilityStack;
-
-  beforeAll(async () => {
-    redis = await PrivateRedis.start();
-    stack = await createReliabilityStack({ tag: 'race', redisUrl: redis.url, tasks: [relWork, relFlaky] });
-  });
-
-  afterAll(async () => {
-    await killAllChildren();
-    results.save();
-    await stack?.close();
-    await redis?.close();
-  });
+  const suite = reliabilitySuite(results, { tag: 'race', tasks: [relWork, relFlaky] });
 
   it(
     `two schedulers + a cleaner over ${DELAYED} delayed tasks and ${FLAKY} delayed retries: no double dispatch, nothing stranded`,
     results.run(async () => {
+      const { stack } = suite;
       const queue = 'default';
       const env = stack.env({
         WORKER_CONCURRENT_TASKS: '10',
@@ -84,11 +76,9 @@ describe('reliability: scheduler and cleaner races', () => {
       const schedulers = [0, 1].map((j) =>
         spawnCli('scheduler', { name: `race-scheduler-${j}`, env: { ...env, LOG_LEVEL: 'debug' } }),
       );
-      const workers = Array.from({ length: WORKERS }, (_, j) =>
-        spawnCli('worker', { name: `race-worker-${j}`, env, args: [FIXTURE_TASKS] }),
-      );
-      const identities = await Promise.all(workers.map((w) => workerIdentity(w, 60_000)));
-      await Promise.all(schedulers.map((s) => s.waitForLog((l) => l.msg === 'Scheduler started', 60_000)));
+      const workers = Array.from({ length: WORKERS }, (_, j) => spawnWorker(`race-worker-${j}`, env));
+      const identities = await Promise.all(workers.map((w) => workerIdentity(w)));
+      await Promise.all(schedulers.map((s) => schedulerStarted(s)));
 
       // The cleaner, back to back, for the whole run.
       const cleanerPasses: Array<{ code: number | null; recovered: number; ms: number; finishedAt: number }> = [];
@@ -305,6 +295,7 @@ describe('reliability: scheduler and cleaner races', () => {
     '[regression] the cleaner’s --stale-time pass cannot expire a lease a live worker took after the pass looked',
     results.run(
       async () => {
+        const { stack } = suite;
         // A queue no role consumes: this test drives the claims itself.
         await stack.client.runtime.config.createQueue({
           name: 'stale',

@@ -5,7 +5,10 @@ import { ERRORS } from '../../src/errors.js';
 
 describe('docs/errors.md', () => {
   const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
-  const rows = [...doc.matchAll(/^\|\s*`(JOBBERS_ERR_[A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m): [string, number] => [m[1] as string, Number(m[2])]);
+  const rows = [...doc.matchAll(/^\|\s*`(JOBBERS_ERR_[A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m): [string, number] => [
+    m[1] as string,
+    Number(m[2]),
+  ]);
 
   it('lists every code with its HTTP status', () => {
     const fromCode = Object.values(ERRORS).map((e): [string, number] => [e.code, e.httpStatus]);

@@ -6,12 +6,6 @@ export interface RedisConnectOptions {
   name?: string;
   /** For blocking and pub/sub connections: never time out a pending command. */
   blocking?: boolean;
-  /**
-   * Merge commands issued in the same tick into one write. Good for submitters with many calls
-   * in flight (one socket write instead of one per call); left off for workers, where it puts
-   * staggered claim calls into lock-step.
-   */
-  autoPipelining?: boolean;
 }
 
 export function createRedis(url: string, opts: RedisConnectOptions = {}): Redis {
@@ -23,7 +17,9 @@ export function createRedis(url: string, opts: RedisConnectOptions = {}): Redis 
     // Commands issued while disconnected wait for the reconnect instead of failing at once,
     // but not forever: callers get an error they can report or retry.
     maxRetriesPerRequest: opts.blocking ? null : 20,
-    enableAutoPipelining: opts.autoPipelining ?? false,
+    // No auto-pipelining: it made every submission slower here (a nextTick wait and pipeline
+    // bookkeeping per command); script calls coalesce their writes instead (scripts.ts).
+    enableAutoPipelining: false,
     lazyConnect: false,
     // A blocking command also times out on the client side (its own timeout + a grace period), so
     // a connection that died silently (no FIN/RST, e.g. a dropped NAT flow) cannot hang a waiter.

@@ -14,7 +14,9 @@
  * | P:{q}:wake                  | LIST   | at most one marker; idle workers BLPOP it                 |
  * | P:{q}:delayed               | ZSET   | id → run_at (ms): scheduled tasks and delayed retries      |
  * | P:{q}:leases                | ZSET   | id → lease deadline (ms) of started tasks, + a sentinel   |
- * | P:{q}:rate                  | ZSET   | start log for the rate limit: id+start# → start time (ms) |
+ * | P:{q}:ratelog               | ZSET   | rate-limit log, one entry per claim call: "<count>:" +   |
+ * |                             |        | first task's id+start# → start time (ms)                  |
+ * | P:{q}:ratelog:n             | STRING | sum of the counts in P:{q}:ratelog (the window's usage)   |
  * | P:{q}:done:<status>         | ZSET   | id → completed_at (ms), one per terminal status           |
  * | P:{q}:dlq                   | ZSET   | id → failed_at (ms): the dead-letter queue                |
  * | P:queues                    | SET    | every queue name ever submitted to (repairable index)     |
@@ -36,7 +38,9 @@ export interface QueueKeys {
   wake: string;
   delayed: string;
   leases: string;
-  rate: string;
+  /** Rate-limit log (one entry per claim call) and the running total of its counts. */
+  rateLog: string;
+  rateTotal: string;
   dlq: string;
   /** Prefix of the per-status terminal sets; scripts append the status name. */
   donePrefix: string;
@@ -75,7 +79,8 @@ export class KeyCatalogue {
         wake: `${base}:wake`,
         delayed: `${base}:delayed`,
         leases: `${base}:leases`,
-        rate: `${base}:rate`,
+        rateLog: `${base}:ratelog`,
+        rateTotal: `${base}:ratelog:n`,
         dlq: `${base}:dlq`,
         donePrefix: `${base}:done:`,
         done: (status: TaskStatus) => `${base}:done:${status}`,

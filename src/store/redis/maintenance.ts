@@ -27,7 +27,12 @@ export class Maintenance {
    */
   async expireStaleLeases(queue: string, heartbeatBefore: number): Promise<number> {
     const k = this.keys.queue(queue);
-    return (await runScript(this.redis, 'expire-stale-leases', [k.tasks, k.leases], [Math.floor(heartbeatBefore)])) as number;
+    return (await runScript(
+      this.redis,
+      'expire-stale-leases',
+      [k.tasks, k.leases],
+      [Math.floor(heartbeatBefore)],
+    )) as number;
   }
 
   async pruneTerminal(queue: string, olderThan: number): Promise<number> {
@@ -62,7 +67,9 @@ export class Maintenance {
     )) as number;
   }
 
+  /** Drops rate-log entries older than `olderThan`; returns how many (one per claim call). */
   async pruneRateLog(queue: string, olderThan: number): Promise<number> {
-    return this.redis.zremrangebyscore(this.keys.queue(queue).rate, '-inf', Math.floor(olderThan));
+    const k = this.keys.queue(queue);
+    return (await runScript(this.redis, 'prune-rate-log', [k.rateLog, k.rateTotal], [Math.floor(olderThan)])) as number;
   }
 }

@@ -15,6 +15,7 @@
  */
 import { Packr, Unpackr } from 'msgpackr';
 import { STATUS_CODE, statusFromCode, type TaskStatus } from '../../domain/status.js';
+import { writeIdBytes } from '../../domain/ids.js';
 import type { AttemptError, JsonObject, NewTask } from '../../domain/task.js';
 
 export const HEADER_SIZE = 70;
@@ -63,39 +64,66 @@ export function unpackAll(buf: Uint8Array): unknown[] {
   return unpackr.unpackMultiple(buf) as unknown[];
 }
 
-export function encodeHeader(h: RecordHeader): Buffer {
-  const b = Buffer.alloc(HEADER_SIZE);
-  b.writeUInt8(FORMAT, 0);
-  b.writeUInt8(STATUS_CODE[h.status], 1);
-  b.writeUInt8(h.flags, 2);
-  b.writeUInt16BE(h.retryAttempt, 4);
-  b.writeUInt16BE(h.maxRetries, 6);
-  b.writeUInt16BE(h.starts, 8);
-  b.writeUInt32BE(h.owner >>> 0, 10);
-  const times = [h.createdAt, h.submittedAt, h.startedAt, h.attemptStartedAt, h.completedAt, h.heartbeatAt, h.runAt];
-  times.forEach((t, i) => b.writeDoubleBE(t, 14 + i * 8));
-  return b;
+/** Byte offsets of the header fields (the layout in the comment at the top). */
+export const HEADER = {
+  format: 0,
+  status: 1,
+  flags: 2,
+  retryAttempt: 4,
+  maxRetries: 6,
+  starts: 8,
+  owner: 10,
+  createdAt: 14,
+  submittedAt: 22,
+  startedAt: 30,
+  attemptStartedAt: 38,
+  completedAt: 46,
+  heartbeatAt: 54,
+  runAt: 62,
+} as const;
+
+/** Writes a header into the first HEADER_SIZE bytes of `b`. */
+function writeHeader(b: Buffer, h: RecordHeader): void {
+  b.writeUInt8(FORMAT, HEADER.format);
+  b.writeUInt8(STATUS_CODE[h.status], HEADER.status);
+  b.writeUInt8(h.flags, HEADER.flags);
+  b.writeUInt8(0, 3);
+  b.writeUInt16BE(h.retryAttempt, HEADER.retryAttempt);
+  b.writeUInt16BE(h.maxRetries, HEADER.maxRetries);
+  b.writeUInt16BE(h.starts, HEADER.starts);
+  b.writeUInt32BE(h.owner >>> 0, HEADER.owner);
+  b.writeDoubleBE(h.createdAt, HEADER.createdAt);
+  b.writeDoubleBE(h.submittedAt, HEADER.submittedAt);
+  b.writeDoubleBE(h.startedAt, HEADER.startedAt);
+  b.writeDoubleBE(h.attemptStartedAt, HEADER.attemptStartedAt);
+  b.writeDoubleBE(h.completedAt, HEADER.completedAt);
+  b.writeDoubleBE(h.heartbeatAt, HEADER.heartbeatAt);
+  b.writeDoubleBE(h.runAt, HEADER.runAt);
+}
+
+/** Throws when `buf` is not a record this version can read. */
+export function checkFormat(buf: Buffer): void {
+  if (buf.length < HEADER_SIZE || buf.readUInt8(HEADER.format) !== FORMAT) {
+    throw new Error(`Stored task record has an unknown format (length ${buf.length}, format ${buf[0]})`);
+  }
 }
 
 export function decodeHeader(buf: Buffer): RecordHeader {
-  if (buf.length < HEADER_SIZE || buf.readUInt8(0) !== FORMAT) {
-    throw new Error(`Stored task record has an unknown format (length ${buf.length}, format ${buf[0]})`);
-  }
-  const t = (i: number) => buf.readDoubleBE(14 + i * 8);
+  checkFormat(buf);
   return {
-    status: statusFromCode(buf.readUInt8(1)),
-    flags: buf.readUInt8(2),
-    retryAttempt: buf.readUInt16BE(4),
-    maxRetries: buf.readUInt16BE(6),
-    starts: buf.readUInt16BE(8),
-    owner: buf.readUInt32BE(10),
-    createdAt: t(0),
-    submittedAt: t(1),
-    startedAt: t(2),
-    attemptStartedAt: t(3),
-    completedAt: t(4),
-    heartbeatAt: t(5),
-    runAt: t(6),
+    status: statusFromCode(buf.readUInt8(HEADER.status)),
+    flags: buf.readUInt8(HEADER.flags),
+    retryAttempt: buf.readUInt16BE(HEADER.retryAttempt),
+    maxRetries: buf.readUInt16BE(HEADER.maxRetries),
+    starts: buf.readUInt16BE(HEADER.starts),
+    owner: buf.readUInt32BE(HEADER.owner),
+    createdAt: buf.readDoubleBE(HEADER.createdAt),
+    submittedAt: buf.readDoubleBE(HEADER.submittedAt),
+    startedAt: buf.readDoubleBE(HEADER.startedAt),
+    attemptStartedAt: buf.readDoubleBE(HEADER.attemptStartedAt),
+    completedAt: buf.readDoubleBE(HEADER.completedAt),
+    heartbeatAt: buf.readDoubleBE(HEADER.heartbeatAt),
+    runAt: buf.readDoubleBE(HEADER.runAt),
   };
 }
 
@@ -108,13 +136,12 @@ export function decodeBody(buf: Buffer): RecordBody {
   return { name: arr[0], version: arr[1], parameters: arr[2] ?? {}, traceparent: arr[3] ?? null };
 }
 
-/** The full record for a new submission. `now` is the client's clock (epoch ms). */
-export function encodeNewRecord(task: NewTask, now: number): { blob: Buffer; scheduled: boolean } {
-  const scheduled = task.runAt != null && task.runAt > now;
+/** Header of a new submission (submitted, or scheduled when run_at is in the future). */
+function newHeader(task: NewTask, now: number, scheduled: boolean): RecordHeader {
   let flags = 0;
   if (task.leaseExpiryPolicy === 'stall') flags |= FLAG_STALL_ON_EXPIRY;
   if (task.deadLetterPolicy === 'save') flags |= FLAG_DEAD_LETTER;
-  const header = encodeHeader({
+  return {
     status: scheduled ? 'scheduled' : 'submitted',
     flags,
     retryAttempt: 0,
@@ -128,14 +155,74 @@ export function encodeNewRecord(task: NewTask, now: number): { blob: Buffer; sch
     completedAt: 0,
     heartbeatAt: 0,
     runAt: scheduled ? (task.runAt as number) : 0,
+  };
+}
+
+/** Bytes before each record in a submission batch: id (16), run_at (double), record length (uint32). */
+const ENTRY_PREFIX = 28;
+
+/**
+ * New tasks of one queue as the single argument of submit-tasks.lua, which splits it with
+ * struct.unpack: per task, the 16-byte id, run_at (epoch ms as a big-endian double; 0 = now),
+ * the record's length (big-endian uint32) and the record (header + msgpack body). One buffer for
+ * the whole batch: a bulk submission is client-bound, and one argument instead of three per task
+ * spares the Redis client most of its per-argument encoding and copying. `now` is the client's
+ * clock (epoch ms).
+ */
+export function encodeSubmission(tasks: NewTask[], now: number): Buffer {
+  const bodies = tasks.map((task) =>
+    encodeBody({
+      name: task.name,
+      version: task.version,
+      parameters: task.parameters,
+      traceparent: task.traceparent ?? null,
+    }),
+  );
+  let size = 0;
+  for (const body of bodies) size += ENTRY_PREFIX + HEADER_SIZE + body.length;
+  const out = Buffer.allocUnsafe(size);
+  let pos = 0;
+  tasks.forEach((task, i) => {
+    const body = bodies[i] as Buffer;
+    const scheduled = task.runAt != null && task.runAt > now;
+    writeIdBytes(task.id, out, pos);
+    out.writeDoubleBE(scheduled ? (task.runAt as number) : 0, pos + 16);
+    out.writeUInt32BE(HEADER_SIZE + body.length, pos + 24);
+    pos += ENTRY_PREFIX;
+    writeHeader(out.subarray(pos, pos + HEADER_SIZE), newHeader(task, now, scheduled));
+    body.copy(out, pos + HEADER_SIZE);
+    pos += HEADER_SIZE + body.length;
   });
-  const body = encodeBody({
-    name: task.name,
-    version: task.version,
-    parameters: task.parameters,
-    traceparent: task.traceparent ?? null,
+  return out;
+}
+
+/** Bytes before each completion's results: id (16), starts (uint16), results length (uint32). */
+const COMPLETION_PREFIX = 22;
+
+/**
+ * Completions as the single argument of claim-tasks.lua, which splits it with struct.unpack: per
+ * task, the 16-byte id, the lease's `starts` (big-endian uint16), the results' length (big-endian
+ * uint32) and the results (msgpack; empty when the handler returned nothing). One buffer instead
+ * of three arguments per task: a busy worker sends about fifty completions per call, and the
+ * Redis client's per-argument encoding was the largest cost of reporting them.
+ */
+export function encodeCompletions(
+  completions: ReadonlyArray<{ id: string; starts: number; results: unknown }>,
+): Buffer {
+  const results = completions.map((c) => (c.results === undefined || c.results === null ? null : pack(c.results)));
+  let size = 0;
+  for (const r of results) size += COMPLETION_PREFIX + (r ? r.length : 0);
+  const out = Buffer.allocUnsafe(size);
+  let pos = 0;
+  completions.forEach((c, i) => {
+    const r = results[i];
+    writeIdBytes(c.id, out, pos);
+    out.writeUInt16BE(c.starts, pos + 16);
+    out.writeUInt32BE(r ? r.length : 0, pos + 18);
+    pos += COMPLETION_PREFIX;
+    if (r) pos += r.copy(out, pos);
   });
-  return { blob: Buffer.concat([header, body]), scheduled };
+  return out;
 }
 
 export function encodeError(entry: AttemptError): Buffer {

@@ -20,7 +20,7 @@ import type {
   TaskStore,
 } from '../../ports/task-store.js';
 import { KeyCatalogue } from './keys.js';
-import { decodeBody, encodeError, encodeNewRecord, pack } from './record-codec.js';
+import { decodeBody, encodeCompletions, encodeError, encodeSubmission } from './record-codec.js';
 import { toClaimedTask } from './record-mapper.js';
 import { runScript, type ScriptArg } from './scripts.js';
 import { TaskReader } from './task-reader.js';
@@ -59,6 +59,10 @@ export class RedisTaskStore implements TaskStore {
   // ---------------------------------------------------------------- submission
 
   async submit(tasks: NewTask[]): Promise<SubmitOutcome[]> {
+    const now = Date.now();
+    const queue = tasks[0]?.queue;
+    // The usual case, one queue (every single submission): one call, no grouping.
+    if (queue !== undefined && tasks.every((t) => t.queue === queue)) return this.submitToQueue(queue, tasks, now);
     const byQueue = new Map<string, number[]>();
     tasks.forEach((t, i) => {
       const list = byQueue.get(t.queue);
@@ -66,32 +70,36 @@ export class RedisTaskStore implements TaskStore {
       else byQueue.set(t.queue, [i]);
     });
     const outcomes: SubmitOutcome[] = new Array(tasks.length);
-    const now = Date.now();
     await Promise.all(
-      [...byQueue].map(async ([queue, indexes]) => {
-        const k = this.keys.queue(queue);
-        const args: ScriptArg[] = [this.keys.scheduleChannel];
-        for (const i of indexes) {
-          const task = tasks[i] as NewTask;
-          const { blob, scheduled } = encodeNewRecord(task, now);
-          args.push(idToBytes(task.id), blob, scheduled ? (task.runAt as number) : 0);
-        }
-        const [codes] = await Promise.all([
-          runScript(this.redis, 'submit-tasks', [k.tasks, k.ready, k.wake, k.delayed], args) as Promise<number[]>,
-          this.registerQueue(queue),
-        ]);
-        indexes.forEach((taskIndex, j) => {
-          outcomes[taskIndex] = codes[j] === 1 ? 'stored' : 'duplicate';
-        });
+      [...byQueue].map(async ([q, indexes]) => {
+        const stored = await this.submitToQueue(
+          q,
+          indexes.map((i) => tasks[i] as NewTask),
+          now,
+        );
+        indexes.forEach((taskIndex, j) => (outcomes[taskIndex] = stored[j] as SubmitOutcome));
       }),
     );
     return outcomes;
   }
 
-  private async registerQueue(queue: string): Promise<void> {
-    if (this.registered.has(queue)) return;
-    await this.redis.sadd(this.keys.queues, queue);
-    this.registered.add(queue);
+  private async submitToQueue(queue: string, tasks: NewTask[], now: number): Promise<SubmitOutcome[]> {
+    const k = this.keys.queue(queue);
+    const args: ScriptArg[] = [this.keys.scheduleChannel, encodeSubmission(tasks, now)];
+    const call = runScript(this.redis, 'submit-tasks', [k.tasks, k.ready, k.wake, k.delayed], args) as Promise<
+      number[]
+    >;
+    const registering = this.registerQueue(queue);
+    const codes = registering ? (await Promise.all([call, registering]))[0] : await call;
+    return codes.map((c) => (c === 1 ? 'stored' : 'duplicate'));
+  }
+
+  /** Adds the queue to the known-queues set once per process; null when already done. */
+  private registerQueue(queue: string): Promise<void> | null {
+    if (this.registered.has(queue)) return null;
+    return this.redis.sadd(this.keys.queues, queue).then(() => {
+      this.registered.add(queue);
+    });
   }
 
   // ---------------------------------------------------------------- worker
@@ -105,15 +113,12 @@ export class RedisTaskStore implements TaskStore {
       req.limits.maxConcurrent,
       req.limits.rateCount,
       req.limits.ratePeriodMs,
-      req.completions.length,
+      req.completions.length > 0 ? encodeCompletions(req.completions) : EMPTY,
     ];
-    for (const c of req.completions) {
-      args.push(idToBytes(c.id), c.starts, c.results === undefined || c.results === null ? EMPTY : pack(c.results));
-    }
     const reply = (await runScript(
       this.redis,
       'claim-tasks',
-      [k.tasks, k.ready, k.wake, k.leases, k.rate, k.results, k.errors, k.donePrefix],
+      [k.tasks, k.ready, k.wake, k.leases, k.rateLog, k.results, k.errors, k.donePrefix, k.rateTotal],
       args,
     )) as [number[], Buffer[], number, number, number];
     const [codes, flat, retryAfterMs, recovered, now] = reply;

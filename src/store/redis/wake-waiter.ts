@@ -47,7 +47,13 @@ export class WakeWaiter {
   private async checkAlive(conn: Redis): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'dead'>((resolve) => (timer = setTimeout(() => resolve('dead'), 1000)));
-    const alive = await Promise.race([conn.ping().then(() => 'alive' as const, () => 'dead' as const), timeout]);
+    const alive = await Promise.race([
+      conn.ping().then(
+        () => 'alive' as const,
+        () => 'dead' as const,
+      ),
+      timeout,
+    ]);
     clearTimeout(timer);
     if (alive === 'dead') conn.disconnect(true);
   }

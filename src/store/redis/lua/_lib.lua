@@ -37,6 +37,31 @@ local function has_flag(h, flag)
   return math.floor(h.flags / flag) % 2 == 1
 end
 
+-- Hot-path header access for claim-tasks, which runs two transitions per task: read just the
+-- fields a transition checks and rewrite just the bytes it changes, instead of unpacking and
+-- repacking all 15 fields (1.07 against 1.9 µs per transition, measured in Redis 7). Positions
+-- are 1-based: status 2, flags 3, starts 9-10, owner 11-14, started 31-38, attempt_started 39-46,
+-- completed 47-54, heartbeat 55-62.
+local function lease_fields(blob) -- status, flags, starts, owner
+  local status, flags = struct.unpack('>BB', blob, 2)
+  local starts, owner = struct.unpack('>HI4', blob, 9)
+  return status, flags, starts, owner
+end
+
+-- The record marked completed at `now`, with `flags` (the caller clears the cancel request).
+local function completed_record(blob, flags, now)
+  return string.sub(blob, 1, 1) .. struct.pack('>BB', S_COMPLETED, flags) .. string.sub(blob, 4, 46)
+    .. struct.pack('>d', now) .. string.sub(blob, 55)
+end
+
+-- The record marked started by `owner` at `now` as lease number `starts`.
+local function started_record(blob, starts, owner, started, now)
+  return string.sub(blob, 1, 1) .. string.char(S_STARTED) .. string.sub(blob, 3, 8)
+    .. struct.pack('>HI4', starts, owner) .. string.sub(blob, 15, 30)
+    .. struct.pack('>dd', started, now) .. string.sub(blob, 47, 54)
+    .. struct.pack('>d', now) .. string.sub(blob, 63)
+end
+
 -- Keep at most one wake marker: idle workers BLPOP it; a claim that leaves work re-arms it.
 local function arm_wake(wake_key)
   if redis.call('LLEN', wake_key) == 0 then redis.call('RPUSH', wake_key, '1') end
@@ -114,6 +139,26 @@ local function release_type_slot(base, blob, id, now, k_ready, k_wake, typed)
     redis.call('RPUSH', k_ready, redis.call('RPOP', parked))
     arm_wake(k_wake)
   end
+end
+
+-- Rate limit log (sliding window): one entry per claim call, "<count>:<id of its first task><starts>"
+-- scored by the start time, plus a running total of the counts in a STRING key, so a claim reads
+-- the window's usage with one GET instead of counting one member per started task. Drops the
+-- entries at or before `cutoff`, subtracts their counts, and returns the total still in the window.
+local function expire_rate_log(k_log, k_total, cutoff)
+  local expired = redis.call('ZRANGEBYSCORE', k_log, '-inf', cutoff)
+  if #expired == 0 then return tonumber(redis.call('GET', k_total) or '0') end
+  local gone = 0
+  for _, m in ipairs(expired) do gone = gone + (tonumber(string.match(m, '^(%d+):')) or 0) end
+  redis.call('ZREMRANGEBYSCORE', k_log, '-inf', cutoff)
+  local used = redis.call('DECRBY', k_total, gone)
+  if used <= 0 then
+    -- Empty window: start again from zero. (A total left behind by a deleted log is caught
+    -- where it would block a claim: claim-tasks.lua finds no entry to wait for and resets it.)
+    redis.call('DEL', k_total)
+    return 0
+  end
+  return used
 end
 
 -- Recover up to `limit` started tasks whose lease deadline passed (their worker died or hung):

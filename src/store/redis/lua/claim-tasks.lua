@@ -2,30 +2,46 @@
 -- Claiming is atomic: pop, mark started, take a lease. Global limits are checked here, so
 -- max_concurrent and the rate limit hold across all workers. Expired leases are recovered first,
 -- so a crashed worker's tasks stop holding slots without waiting for a cleaner run.
--- KEYS: 1 tasks 2 ready 3 wake 4 leases 5 rate 6 results 7 errors 8 done-prefix ("P:{q}:done:")
+-- KEYS: 1 tasks 2 ready 3 wake 4 leases 5 rate log 6 results 7 errors 8 done-prefix ("P:{q}:done:")
+--       9 rate total
 -- ARGV: 1 owner  2 lease_ms  3 want  4 max_concurrent (0 = none)  5 rate_count (0 = none)
---       6 rate_period_ms  7 n_complete, then per completion: id, starts, results (msgpack or "")
+--       6 rate_period_ms  7 completions (record-codec.ts encodeCompletions), per task: id (16
+--       bytes), starts (big-endian uint16), results length (big-endian uint32), results (msgpack)
 -- Returns: { completion codes (1 ok, 0 stale: lease lost), claimed {id, record, ...},
 --            retry_after_ms (rate limit; 0 = none), recovered count, now }
-local k_tasks, k_ready, k_wake, k_leases, k_rate, k_results, k_errors, done_prefix =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local k_tasks, k_ready, k_wake, k_leases, k_rate, k_results, k_errors, done_prefix, k_rate_total =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local owner, lease_ms, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local max_conc, rate_count, rate_period = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local n_complete = tonumber(ARGV[7])
+local completions = ARGV[7]
+-- Walk the completions once before writing anything: a malformed batch is refused whole.
+local pos, size = 1, #completions
+while pos <= size do
+  if pos + 21 > size then return redis.error_reply('ERR claim-tasks: truncated completions') end
+  pos = pos + 22 + struct.unpack('>I4', completions, pos + 18)
+end
+if pos ~= size + 1 then return redis.error_reply('ERR claim-tasks: truncated completions') end
 local now = now_ms()
 local base = base_of(k_tasks)
 local typed = redis.call('HLEN', base .. 'type-limits') > 0
 
 local codes = {}
 local freed = false
-for i = 0, n_complete - 1 do
-  local id, starts, results = ARGV[8 + i * 3], tonumber(ARGV[9 + i * 3]), ARGV[10 + i * 3]
+pos = 1
+while pos <= size do
+  local id = string.sub(completions, pos, pos + 15)
+  local starts, len = struct.unpack('>HI4', completions, pos + 16)
+  local results = len > 0 and string.sub(completions, pos + 22, pos + 21 + len) or ''
+  pos = pos + 22 + len
   local blob = redis.call('HGET', k_tasks, id)
-  local h = read_header(blob)
-  if owns(h, owner, starts) then
+  local status, flags, h_starts, h_owner
+  if blob then status, flags, h_starts, h_owner = lease_fields(blob) end
+  if status == S_STARTED and h_owner == owner and h_starts == starts then
+    -- As finish() in _lib.lua, on the bytes: completed now, any cancel request cleared.
+    if math.floor(flags / FLAG_CANCEL_REQUESTED) % 2 == 1 then flags = flags - FLAG_CANCEL_REQUESTED end
     release_type_slot(base, blob, id, now, k_ready, k_wake, typed)
-    finish(h, S_COMPLETED, now, done_prefix, id)
-    redis.call('HSET', k_tasks, id, write_header(h, blob))
+    redis.call('ZADD', done_prefix .. 'completed', now, id)
+    redis.call('HSET', k_tasks, id, completed_record(blob, flags, now))
     redis.call('ZREM', k_leases, id)
     if results ~= '' then redis.call('HSET', k_results, id, results) end
     codes[#codes + 1] = 1
@@ -45,25 +61,32 @@ if avail > 0 and max_conc > 0 then
   if redis.call('ZSCORE', k_leases, LEASE_SENTINEL) then running = running - 1 end
   if max_conc - running < avail then avail = max_conc - running end
 end
+local conc_avail = avail
 if avail > 0 and rate_count > 0 then
-  redis.call('ZREMRANGEBYSCORE', k_rate, '-inf', now - rate_period)
-  local used = redis.call('ZCARD', k_rate)
+  local used = expire_rate_log(k_rate, k_rate_total, now - rate_period)
   if rate_count - used < avail then avail = rate_count - used end
   if avail <= 0 then
     local oldest = redis.call('ZRANGE', k_rate, 0, 0, 'WITHSCORES')
-    retry_after = math.max(1, tonumber(oldest[2]) + rate_period - now + 1)
+    if oldest[2] then
+      retry_after = math.max(1, tonumber(oldest[2]) + rate_period - now + 1)
+    else
+      -- A total without a log (the log was deleted by hand): nothing is in the window.
+      redis.call('DEL', k_rate_total)
+      avail = math.min(conc_avail, rate_count)
+    end
   end
 end
 
 local claimed = {}
 local deadline = now + lease_ms
+local rate_member = nil
 while avail > 0 do
   local id = redis.call('RPOP', k_ready)
   if not id then break end
   local blob = redis.call('HGET', k_tasks, id)
-  local h = read_header(blob)
+  local status = blob and string.byte(blob, 2)
   local parked = false
-  if typed and h and h.status == S_SUBMITTED then
+  if typed and status == S_SUBMITTED then
     local typ, lim = type_limit(base, blob)
     if lim then
       if type_running(base, typ, now) >= lim then
@@ -76,17 +99,13 @@ while avail > 0 do
     end
   end
   -- Anything but a submitted record is a leftover (e.g. pruned); skip it without claiming.
-  if h and h.status == S_SUBMITTED and not parked then
-    h.status = S_STARTED
-    h.starts = h.starts + 1
-    h.owner = owner
-    h.attempt_started = now
-    h.heartbeat = now
-    if h.started == 0 then h.started = now end
-    local updated = write_header(h, blob)
+  if status == S_SUBMITTED and not parked then
+    local starts = struct.unpack('>H', blob, 9) + 1
+    local started = struct.unpack('>d', blob, 31)
+    local updated = started_record(blob, starts, owner, started == 0 and now or started, now)
     redis.call('HSET', k_tasks, id, updated)
     redis.call('ZADD', k_leases, deadline, id)
-    if rate_count > 0 then redis.call('ZADD', k_rate, now, id .. h.starts) end
+    if rate_count > 0 and not rate_member then rate_member = id .. starts end
     claimed[#claimed + 1] = id
     claimed[#claimed + 1] = updated
     avail = avail - 1
@@ -94,6 +113,12 @@ while avail > 0 do
 end
 
 if #claimed > 0 then redis.call('ZADD', k_leases, 'NX', '+inf', LEASE_SENTINEL) end
+if rate_member then
+  -- All tasks of this call started at `now`: one log entry counts them all (see expire_rate_log).
+  local n = #claimed / 2
+  redis.call('ZADD', k_rate, now, n .. ':' .. rate_member)
+  redis.call('INCRBY', k_rate_total, n)
+end
 
 -- Leave a wake marker when work remains that another idle worker could take now.
 if (#claimed > 0 or freed or recovered > 0) and redis.call('LLEN', k_ready) > 0 then arm_wake(k_wake) end

@@ -1,13 +1,29 @@
 -- submit-tasks: store new tasks of one queue and enqueue them (single and bulk submission).
 -- KEYS: 1 tasks  2 ready  3 wake  4 delayed
--- ARGV: 1 schedule channel, then per task: id (16 bytes), record, run_at (ms; 0 = now)
+-- ARGV: 1 schedule channel
+--       2 the batch (record-codec.ts encodeSubmission), per task: id (16 bytes), run_at
+--         (big-endian double, ms; 0 = now), record length (big-endian uint32), record
 -- Returns: one integer per task: 1 stored, 0 duplicate id (nothing written for it).
 -- The record header already says submitted or scheduled (set by the client from run_at).
 local k_tasks, k_ready, k_wake, k_delayed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local batch = ARGV[2]
+local size = #batch
+-- Walk the batch once before writing anything: a malformed one is refused whole.
+local pos = 1
+while pos <= size do
+  if pos + 27 > size then return redis.error_reply('ERR submit-tasks: truncated batch') end
+  pos = pos + 28 + struct.unpack('>I4', batch, pos + 24)
+end
+if pos ~= size + 1 then return redis.error_reply('ERR submit-tasks: truncated batch') end
+
 local was_empty = redis.call('LLEN', k_ready) == 0
 local out, pushed, earliest = {}, false, nil
-for i = 2, #ARGV, 3 do
-  local id, blob, run_at = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+pos = 1
+while pos <= size do
+  local id = string.sub(batch, pos, pos + 15)
+  local run_at, len = struct.unpack('>dI4', batch, pos + 16)
+  local blob = string.sub(batch, pos + 28, pos + 27 + len)
+  pos = pos + 28 + len
   if redis.call('HSETNX', k_tasks, id, blob) == 1 then
     if run_at > 0 then
       redis.call('ZADD', k_delayed, run_at, id)
@@ -22,5 +38,5 @@ for i = 2, #ARGV, 3 do
   end
 end
 if pushed and was_empty then arm_wake(k_wake) end
-if earliest then redis.call('PUBLISH', ARGV[1], tostring(earliest)) end
+if earliest then redis.call('PUBLISH', ARGV[1], string.format('%.0f', earliest)) end
 return out
