@@ -50,9 +50,9 @@ describe('Redis adapter: the submission batch (one argument per queue)', () => {
       const before = await redis.hlen(k.tasks);
       const batch = encodeSubmission([newTask(), newTask()], Date.now());
       for (const bad of [batch.subarray(0, batch.length - 1), Buffer.concat([batch, Buffer.from([1])])]) {
-        await expect(
-          runScript(redis, 'submit-tasks', [k.tasks, k.ready, k.wake, k.delayed], [store.keys.scheduleChannel, bad]),
-        ).rejects.toThrow(/truncated batch/);
+        await expect(runScript(redis, 'submit-tasks', [k.tasks], [store.keys.scheduleChannel, bad])).rejects.toThrow(
+          /truncated batch/,
+        );
       }
       expect(await redis.hlen(k.tasks)).toBe(before);
 
@@ -61,7 +61,7 @@ describe('Redis adapter: the submission batch (one argument per queue)', () => {
         await store.claim({ queue: 'q1', owner: 7, leaseMs: 30_000, want: 2, limits: NO_LIMITS, completions: [] })
       ).claimed;
       const done = encodeCompletions(claimed.map((c) => ({ id: c.id, starts: c.starts, results: { ok: true } })));
-      const claimKeys = [k.tasks, k.ready, k.wake, k.leases, k.rateLog, k.results, k.errors, k.donePrefix, k.rateTotal];
+      const claimKeys = [k.tasks];
       await expect(
         runScript(redis, 'claim-tasks', claimKeys, [7, 30_000, 0, 0, 0, 0, done.subarray(0, done.length - 2)]),
       ).rejects.toThrow(/truncated completions/);
@@ -69,6 +69,35 @@ describe('Redis adapter: the submission batch (one argument per queue)', () => {
       const ok = await runScript(redis, 'claim-tasks', claimKeys, [7, 30_000, 0, 0, 0, 0, done]);
       expect((ok as unknown[])[0]).toEqual([1, 1]);
       expect((await store.getTask(claimed[0]!.id))?.results).toEqual({ ok: true });
+    } finally {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
+
+  it('an id listed twice in the ready list is claimed once (batched pops read records before writing them)', async () => {
+    const redis = new Redis(REDIS_URL);
+    const prefix = `c${randomBytes(5).toString('hex')}`;
+    const store = new RedisTaskStore({ redis, prefix });
+    try {
+      await loadScripts(redis);
+      const t = newTask();
+      await store.submit([t]);
+      const k = store.keys.queue('q1');
+      const [listed] = await redis.lrangeBuffer(k.ready, 0, 0);
+      await redis.lpush(k.ready, listed!);
+      const res = await store.claim({
+        queue: 'q1',
+        owner: 3,
+        leaseMs: 30_000,
+        want: 5,
+        limits: NO_LIMITS,
+        completions: [],
+      });
+      expect(res.claimed.map((c) => c.id)).toEqual([t.id]);
+      expect(await store.getTask(t.id)).toMatchObject({ status: 'started', starts: 1 });
+      expect(await redis.llen(k.ready)).toBe(0);
     } finally {
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length) await redis.del(...keys);

@@ -1,6 +1,9 @@
 /**
  * The Redis key catalogue: every key jobbers writes, in one place.
  *
+ * The hot scripts (claim-tasks.lua, submit-tasks.lua) receive only P:{q}:tasks and name the
+ * queue's other keys from it with the suffixes below; a suffix changed here must change there.
+ *
  * Per-queue keys share the hash tag `{<queue>}`, so every script touches one slot and a later move
  * to Redis Cluster needs no data-model change (DESIGN.md §2.6). Queue names are validated
  * (src/domain/names.ts) so they cannot contain `{`, `}` or `:`.

@@ -86,9 +86,7 @@ export class RedisTaskStore implements TaskStore {
   private async submitToQueue(queue: string, tasks: NewTask[], now: number): Promise<SubmitOutcome[]> {
     const k = this.keys.queue(queue);
     const args: ScriptArg[] = [this.keys.scheduleChannel, encodeSubmission(tasks, now)];
-    const call = runScript(this.redis, 'submit-tasks', [k.tasks, k.ready, k.wake, k.delayed], args) as Promise<
-      number[]
-    >;
+    const call = runScript(this.redis, 'submit-tasks', [k.tasks], args) as Promise<number[]>;
     const registering = this.registerQueue(queue);
     const codes = registering ? (await Promise.all([call, registering]))[0] : await call;
     return codes.map((c) => (c === 1 ? 'stored' : 'duplicate'));
@@ -115,12 +113,13 @@ export class RedisTaskStore implements TaskStore {
       req.limits.ratePeriodMs,
       req.completions.length > 0 ? encodeCompletions(req.completions) : EMPTY,
     ];
-    const reply = (await runScript(
-      this.redis,
-      'claim-tasks',
-      [k.tasks, k.ready, k.wake, k.leases, k.rateLog, k.results, k.errors, k.donePrefix, k.rateTotal],
-      args,
-    )) as [number[], Buffer[], number, number, number];
+    const reply = (await runScript(this.redis, 'claim-tasks', [k.tasks], args)) as [
+      number[],
+      Buffer[],
+      number,
+      number,
+      number,
+    ];
     const [codes, flat, retryAfterMs, recovered, now] = reply;
     const claimed = [];
     for (let i = 0; i < flat.length; i += 2) {

@@ -2,15 +2,19 @@
 -- Claiming is atomic: pop, mark started, take a lease. Global limits are checked here, so
 -- max_concurrent and the rate limit hold across all workers. Expired leases are recovered first,
 -- so a crashed worker's tasks stop holding slots without waiting for a cleaner run.
--- KEYS: 1 tasks 2 ready 3 wake 4 leases 5 rate log 6 results 7 errors 8 done-prefix ("P:{q}:done:")
---       9 rate total
+-- KEYS: 1 tasks ("P:{q}:tasks"); the queue's other keys are named from it, as in keys.ts (this is
+--       the hottest call of a busy worker: every key passed costs the client and Redis a
+--       conversion per call, and all of a queue's keys share its hash tag anyway)
 -- ARGV: 1 owner  2 lease_ms  3 want  4 max_concurrent (0 = none)  5 rate_count (0 = none)
 --       6 rate_period_ms  7 completions (record-codec.ts encodeCompletions), per task: id (16
 --       bytes), starts (big-endian uint16), results length (big-endian uint32), results (msgpack)
 -- Returns: { completion codes (1 ok, 0 stale: lease lost), claimed {id, record, ...},
 --            retry_after_ms (rate limit; 0 = none), recovered count, now }
-local k_tasks, k_ready, k_wake, k_leases, k_rate, k_results, k_errors, done_prefix, k_rate_total =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+local k_tasks = KEYS[1]
+local base = base_of(k_tasks)
+local k_ready, k_wake, k_leases, k_rate, k_rate_total = base .. 'ready', base .. 'wake', base .. 'leases',
+  base .. 'ratelog', base .. 'ratelog:n'
+local k_results, k_errors, done_prefix = base .. 'results', base .. 'errors', base .. 'done:'
 local owner, lease_ms, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local max_conc, rate_count, rate_period = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local completions = ARGV[7]
@@ -22,32 +26,54 @@ while pos <= size do
 end
 if pos ~= size + 1 then return redis.error_reply('ERR claim-tasks: truncated completions') end
 local now = now_ms()
-local base = base_of(k_tasks)
 local typed = redis.call('HLEN', base .. 'type-limits') > 0
 
-local codes = {}
-local freed = false
+-- Completions. Each redis.call costs about as much as the work it does, so the records are read
+-- with one HMGET and written back with one HSET, ZADD and ZREM for the whole batch.
+local ids, starts_of, results_of = {}, {}, {}
 pos = 1
 while pos <= size do
-  local id = string.sub(completions, pos, pos + 15)
-  local starts, len = struct.unpack('>HI4', completions, pos + 16)
-  local results = len > 0 and string.sub(completions, pos + 22, pos + 21 + len) or ''
+  local n = #ids + 1
+  local len
+  ids[n] = string.sub(completions, pos, pos + 15)
+  starts_of[n], len = struct.unpack('>HI4', completions, pos + 16)
+  results_of[n] = len > 0 and string.sub(completions, pos + 22, pos + 21 + len)
   pos = pos + 22 + len
-  local blob = redis.call('HGET', k_tasks, id)
-  local status, flags, h_starts, h_owner
-  if blob then status, flags, h_starts, h_owner = lease_fields(blob) end
-  if status == S_STARTED and h_owner == owner and h_starts == starts then
-    -- As finish() in _lib.lua, on the bytes: completed now, any cancel request cleared.
-    if math.floor(flags / FLAG_CANCEL_REQUESTED) % 2 == 1 then flags = flags - FLAG_CANCEL_REQUESTED end
-    release_type_slot(base, blob, id, now, k_ready, k_wake, typed)
-    redis.call('ZADD', done_prefix .. 'completed', now, id)
-    redis.call('HSET', k_tasks, id, completed_record(blob, flags, now))
-    redis.call('ZREM', k_leases, id)
-    if results ~= '' then redis.call('HSET', k_results, id, results) end
-    codes[#codes + 1] = 1
-    freed = true
-  else
-    codes[#codes + 1] = 0
+end
+local codes = {}
+local freed = false
+if #ids > 0 then
+  local blobs = redis.call('HMGET', k_tasks, unpack(ids))
+  local records, done, leases, results, seen = {}, {}, {}, {}, {}
+  for i, id in ipairs(ids) do
+    local blob = blobs[i]
+    local status, flags, h_starts, h_owner
+    if blob and not seen[id] then status, flags, h_starts, h_owner = lease_fields(blob) end
+    if status == S_STARTED and h_owner == owner and h_starts == starts_of[i] then
+      seen[id] = true
+      -- As finish() in _lib.lua, on the bytes: completed now, any cancel request cleared.
+      if math.floor(flags / FLAG_CANCEL_REQUESTED) % 2 == 1 then flags = flags - FLAG_CANCEL_REQUESTED end
+      release_type_slot(base, blob, id, now, k_ready, k_wake, typed)
+      records[#records + 1] = id
+      records[#records + 1] = completed_record(blob, flags, now)
+      done[#done + 1] = now
+      done[#done + 1] = id
+      leases[#leases + 1] = id
+      if results_of[i] then
+        results[#results + 1] = id
+        results[#results + 1] = results_of[i]
+      end
+      codes[i] = 1
+      freed = true
+    else
+      codes[i] = 0
+    end
+  end
+  if #records > 0 then
+    redis.call('HSET', k_tasks, unpack(records))
+    redis.call('ZADD', done_prefix .. 'completed', unpack(done))
+    redis.call('ZREM', k_leases, unpack(leases))
+    if #results > 0 then redis.call('HSET', k_results, unpack(results)) end
   end
 end
 
@@ -77,38 +103,52 @@ if avail > 0 and rate_count > 0 then
   end
 end
 
+-- Claims, batched like the completions: pop up to `avail` ids at once, read their records with one
+-- HMGET, write the started records and the leases with one HSET and one ZADD per round.
 local claimed = {}
 local deadline = now + lease_ms
 local rate_member = nil
+local seen = {}
 while avail > 0 do
-  local id = redis.call('RPOP', k_ready)
-  if not id then break end
-  local blob = redis.call('HGET', k_tasks, id)
-  local status = blob and string.byte(blob, 2)
-  local parked = false
-  if typed and status == S_SUBMITTED then
-    local typ, lim = type_limit(base, blob)
-    if lim then
-      if type_running(base, typ, now) >= lim then
-        -- Saturated type: park it (FIFO per type) until one of its tasks stops running.
-        redis.call('LPUSH', base .. 'parked:' .. typ, id)
-        parked = true
-      else
-        redis.call('ZADD', base .. 'tleases:' .. typ, deadline, id)
+  local ids = redis.call('RPOP', k_ready, avail)
+  if not ids then break end
+  local blobs = redis.call('HMGET', k_tasks, unpack(ids))
+  local records, leases = {}, {}
+  for i, id in ipairs(ids) do
+    local blob = blobs[i]
+    local status = blob and not seen[id] and string.byte(blob, 2)
+    local parked = false
+    if typed and status == S_SUBMITTED then
+      local typ, lim = type_limit(base, blob)
+      if lim then
+        if type_running(base, typ, now) >= lim then
+          -- Saturated type: park it (FIFO per type) until one of its tasks stops running.
+          redis.call('LPUSH', base .. 'parked:' .. typ, id)
+          parked = true
+        else
+          redis.call('ZADD', base .. 'tleases:' .. typ, deadline, id)
+        end
       end
     end
+    -- Anything but a submitted record is a leftover (e.g. pruned); skip it without claiming.
+    if status == S_SUBMITTED and not parked then
+      seen[id] = true
+      local starts = struct.unpack('>H', blob, 9) + 1
+      local started = struct.unpack('>d', blob, 31)
+      local updated = started_record(blob, starts, owner, started == 0 and now or started, now)
+      records[#records + 1] = id
+      records[#records + 1] = updated
+      leases[#leases + 1] = deadline
+      leases[#leases + 1] = id
+      if rate_count > 0 and not rate_member then rate_member = id .. starts end
+      claimed[#claimed + 1] = id
+      claimed[#claimed + 1] = updated
+      avail = avail - 1
+    end
   end
-  -- Anything but a submitted record is a leftover (e.g. pruned); skip it without claiming.
-  if status == S_SUBMITTED and not parked then
-    local starts = struct.unpack('>H', blob, 9) + 1
-    local started = struct.unpack('>d', blob, 31)
-    local updated = started_record(blob, starts, owner, started == 0 and now or started, now)
-    redis.call('HSET', k_tasks, id, updated)
-    redis.call('ZADD', k_leases, deadline, id)
-    if rate_count > 0 and not rate_member then rate_member = id .. starts end
-    claimed[#claimed + 1] = id
-    claimed[#claimed + 1] = updated
-    avail = avail - 1
+  if #records > 0 then
+    redis.call('HSET', k_tasks, unpack(records))
+    redis.call('ZADD', k_leases, unpack(leases))
   end
 end
 

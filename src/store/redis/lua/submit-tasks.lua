@@ -1,11 +1,14 @@
 -- submit-tasks: store new tasks of one queue and enqueue them (single and bulk submission).
--- KEYS: 1 tasks  2 ready  3 wake  4 delayed
+-- KEYS: 1 tasks ("P:{q}:tasks"); ready, wake and delayed are named from it, as in keys.ts (one
+--       key per call instead of four: a single submission is a hot path)
 -- ARGV: 1 schedule channel
 --       2 the batch (record-codec.ts encodeSubmission), per task: id (16 bytes), run_at
 --         (big-endian double, ms; 0 = now), record length (big-endian uint32), record
 -- Returns: one integer per task: 1 stored, 0 duplicate id (nothing written for it).
 -- The record header already says submitted or scheduled (set by the client from run_at).
-local k_tasks, k_ready, k_wake, k_delayed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local k_tasks = KEYS[1]
+local base = base_of(k_tasks)
+local k_ready, k_wake, k_delayed = base .. 'ready', base .. 'wake', base .. 'delayed'
 local batch = ARGV[2]
 local size = #batch
 -- Walk the batch once before writing anything: a malformed one is refused whole.
