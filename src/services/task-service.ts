@@ -55,17 +55,10 @@ export function formatZodIssues(issues: ReadonlyArray<{ path: PropertyKey[]; mes
 export class TaskService {
   constructor(private readonly deps: TaskServiceDeps) {}
 
-  /** Validates and builds the record to store; throws a JobbersError naming the problem. */
-  async prepare(input: SubmitInput, def?: TaskDefinition): Promise<NewTask> {
-    const task = this.validate(input, def);
-    // The queue list is cached (QueueDirectory); wait for SQL only when it is not loaded.
-    const known = this.deps.queues.existsCached(task.queue);
-    if (known === false) throw unknownQueue(task.queue);
-    if (known === null) await this.checkQueue(task.queue);
-    return task;
-  }
-
-  /** Every check but the queue's existence (which needs the config): synchronous, per item. */
+  /**
+   * Validates and builds the record to store; throws a JobbersError naming the problem. Every
+   * check but the queue's existence (which needs the config): synchronous, per item.
+   */
   private validate(input: SubmitInput, def?: TaskDefinition): NewTask {
     if (!input || typeof input !== 'object')
       throw ERRORS.badRequest.make('A submission must be an object with at least a name');
@@ -132,11 +125,24 @@ export class TaskService {
     if (!(await this.deps.queues.exists(queue))) throw unknownQueue(queue);
   }
 
-  async submit(input: SubmitInput, def?: TaskDefinition): Promise<TaskRecordSummary> {
-    const task = await this.prepare(input, def);
-    const [outcome] = await this.deps.store.submit([task]);
-    if (outcome === 'duplicate') throw duplicate(task.id);
-    return summarize(task);
+  /** One submission. A plain promise chain, not an async function: this is the hottest client call. */
+  submit(input: SubmitInput, def?: TaskDefinition): Promise<TaskRecordSummary> {
+    let task: NewTask;
+    try {
+      task = this.validate(input, def);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    const known = this.deps.queues.existsCached(task.queue);
+    if (known === false) return Promise.reject(unknownQueue(task.queue));
+    const stored =
+      known === null
+        ? this.checkQueue(task.queue).then(() => this.deps.store.submit([task]))
+        : this.deps.store.submit([task]);
+    return stored.then(([outcome]) => {
+      if (outcome === 'duplicate') throw duplicate(task.id);
+      return summarize(task);
+    });
   }
 
   /** Validates every item first; stores the valid ones in one round trip per queue. */

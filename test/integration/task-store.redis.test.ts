@@ -104,4 +104,30 @@ describe('Redis adapter: the submission batch (one argument per queue)', () => {
       redis.disconnect();
     }
   });
+
+  it('reloads its scripts when Redis lost them (restart, SCRIPT FLUSH) and carries on', async () => {
+    const redis = new Redis(REDIS_URL);
+    const prefix = `c${randomBytes(5).toString('hex')}`;
+    const store = new RedisTaskStore({ redis, prefix });
+    try {
+      await loadScripts(redis);
+      await redis.script('FLUSH');
+      const t = newTask();
+      expect(await store.submit([t])).toEqual(['stored']);
+      await redis.script('FLUSH');
+      const res = await store.claim({
+        queue: 'q1',
+        owner: 3,
+        leaseMs: 30_000,
+        want: 1,
+        limits: NO_LIMITS,
+        completions: [],
+      });
+      expect(res.claimed.map((c) => c.id)).toEqual([t.id]);
+    } finally {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
 });

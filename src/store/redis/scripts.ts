@@ -112,17 +112,18 @@ function coalesceWrites(redis: Redis): void {
   }
 }
 
-/** Runs a script with binary-safe replies (ids and records are raw bytes). */
-export async function runScript(redis: Redis, name: ScriptName, keys: string[], args: ScriptArg[]): Promise<unknown> {
+/**
+ * Runs a script with binary-safe replies (ids and records are raw bytes). A plain promise chain
+ * rather than an async function: every submission and claim goes through here.
+ */
+export function runScript(redis: Redis, name: ScriptName, keys: string[], args: ScriptArg[]): Promise<unknown> {
   const script = scripts.get(name) as LoadedScript;
+  const call = () => (redis as unknown as BufferEval).evalshaBuffer(script.sha, keys.length, ...keys, ...args);
   coalesceWrites(redis);
-  try {
-    return await (redis as unknown as BufferEval).evalshaBuffer(script.sha, keys.length, ...keys, ...args);
-  } catch (err) {
+  return call().catch((err: unknown) => {
     if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-    await redis.script('LOAD', script.source);
-    return await (redis as unknown as BufferEval).evalshaBuffer(script.sha, keys.length, ...keys, ...args);
-  }
+    return redis.script('LOAD', script.source).then(call);
+  });
 }
 
 /** Loads every script up front so the first real call is not a NOSCRIPT round trip. */
