@@ -130,4 +130,31 @@ describe('Redis adapter: the submission batch (one argument per queue)', () => {
       redis.disconnect();
     }
   });
+
+  it('a rate log under a limit that never binds stays about one window long, its total exact', async () => {
+    const redis = new Redis(REDIS_URL);
+    const prefix = `c${randomBytes(5).toString('hex')}`;
+    const store = new RedisTaskStore({ redis, prefix });
+    try {
+      await loadScripts(redis);
+      await store.submit(Array.from({ length: 60 }, () => newTask()));
+      const limits = { maxConcurrent: 0, rateCount: 1_000_000, ratePeriodMs: 200 };
+      for (let i = 0; i < 60; i++) {
+        const res = await store.claim({ queue: 'q1', owner: 3, leaseMs: 30_000, want: 1, limits, completions: [] });
+        expect(res.claimed).toHaveLength(1);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const k = store.keys.queue('q1');
+      const entries = await redis.zrange(k.rateLog, 0, -1);
+      // 60 calls over ≥ 600 ms; a 200 ms window with sweeps every 25 ms holds about 20 of them.
+      expect(entries.length).toBeGreaterThan(5);
+      expect(entries.length).toBeLessThan(35);
+      const sum = entries.reduce((a, m) => a + Number(m.split(':')[0]), 0);
+      expect(Number(await redis.hget(k.rateMeta, 'n'))).toBe(sum);
+    } finally {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
 });

@@ -19,7 +19,7 @@
  * | P:{q}:leases                | ZSET   | id → lease deadline (ms) of started tasks, + a sentinel   |
  * | P:{q}:ratelog               | ZSET   | rate-limit log, one entry per claim call: "<count>:" +   |
  * |                             |        | first task's id+start# → start time (ms)                  |
- * | P:{q}:ratelog:n             | STRING | sum of the counts in P:{q}:ratelog (the window's usage)   |
+ * | P:{q}:ratelog:meta          | HASH   | n: sum of the counts in P:{q}:ratelog, s: last sweep (ms) |
  * | P:{q}:done:<status>         | ZSET   | id → completed_at (ms), one per terminal status           |
  * | P:{q}:dlq                   | ZSET   | id → failed_at (ms): the dead-letter queue                |
  * | P:queues                    | SET    | every queue name ever submitted to (repairable index)     |
@@ -43,7 +43,7 @@ export interface QueueKeys {
   leases: string;
   /** Rate-limit log (one entry per claim call) and the running total of its counts. */
   rateLog: string;
-  rateTotal: string;
+  rateMeta: string;
   dlq: string;
   /** Prefix of the per-status terminal sets; scripts append the status name. */
   donePrefix: string;
@@ -83,7 +83,7 @@ export class KeyCatalogue {
         delayed: `${base}:delayed`,
         leases: `${base}:leases`,
         rateLog: `${base}:ratelog`,
-        rateTotal: `${base}:ratelog:n`,
+        rateMeta: `${base}:ratelog:meta`,
         dlq: `${base}:dlq`,
         donePrefix: `${base}:done:`,
         done: (status: TaskStatus) => `${base}:done:${status}`,

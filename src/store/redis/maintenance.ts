@@ -70,6 +70,6 @@ export class Maintenance {
   /** Drops rate-log entries older than `olderThan`; returns how many (one per claim call). */
   async pruneRateLog(queue: string, olderThan: number): Promise<number> {
     const k = this.keys.queue(queue);
-    return (await runScript(this.redis, 'prune-rate-log', [k.rateLog, k.rateTotal], [Math.floor(olderThan)])) as number;
+    return (await runScript(this.redis, 'prune-rate-log', [k.rateLog, k.rateMeta], [Math.floor(olderThan)])) as number;
   }
 }

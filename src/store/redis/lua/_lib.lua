@@ -142,23 +142,32 @@ local function release_type_slot(base, blob, id, now, k_ready, k_wake, typed)
 end
 
 -- Rate limit log (sliding window): one entry per claim call, "<count>:<id of its first task><starts>"
--- scored by the start time, plus a running total of the counts in a STRING key, so a claim reads
--- the window's usage with one GET instead of counting one member per started task. Drops the
--- entries at or before `cutoff`, subtracts their counts, and returns the total still in the window.
-local function expire_rate_log(k_log, k_total, cutoff)
+-- scored by the start time, and a HASH beside it with n (the sum of the counts in the log) and s
+-- (when it was last swept), so a claim reads the window's usage with one HMGET instead of counting
+-- one member per started task. A sweep drops the entries at or before `cutoff` and subtracts their
+-- counts, records `now` as the last sweep when given (a claim's sweep; not the cleaner's, whose
+-- cutoff is older than the window), and returns the sum left in the log.
+local function sweep_rate_log(k_log, k_meta, cutoff, now)
+  local used = tonumber(redis.call('HGET', k_meta, 'n') or '0')
   local expired = redis.call('ZRANGEBYSCORE', k_log, '-inf', cutoff)
-  if #expired == 0 then return tonumber(redis.call('GET', k_total) or '0') end
-  local gone = 0
-  for _, m in ipairs(expired) do gone = gone + (tonumber(string.match(m, '^(%d+):')) or 0) end
-  redis.call('ZREMRANGEBYSCORE', k_log, '-inf', cutoff)
-  local used = redis.call('DECRBY', k_total, gone)
-  if used <= 0 then
-    -- Empty window: start again from zero. (A total left behind by a deleted log is caught
-    -- where it would block a claim: claim-tasks.lua finds no entry to wait for and resets it.)
-    redis.call('DEL', k_total)
-    return 0
+  if #expired > 0 then
+    for _, m in ipairs(expired) do used = used - (tonumber(string.match(m, '^(%d+):')) or 0) end
+    redis.call('ZREMRANGEBYSCORE', k_log, '-inf', cutoff)
   end
+  if used < 0 then used = 0 end
+  if now then redis.call('HSET', k_meta, 'n', used, 's', now) else redis.call('HSET', k_meta, 'n', used) end
   return used
+end
+
+-- Starts in the window (now - period, now]. Sweeps only when `want` more might exceed `limit`, or
+-- when the last sweep is older than period / 8 (which bounds the log to about 1.1 windows of
+-- entries); in between, n may still count entries that just left the window, which can only
+-- overestimate usage on a claim that is within the limit anyway.
+local function rate_window_used(k_log, k_meta, now, period, want, limit)
+  local meta = redis.call('HMGET', k_meta, 'n', 's')
+  local used, swept = tonumber(meta[1]) or 0, tonumber(meta[2]) or 0
+  if used + want <= limit and now - swept < period / 8 then return used end
+  return sweep_rate_log(k_log, k_meta, now - period, now)
 end
 
 -- Recover up to `limit` started tasks whose lease deadline passed (their worker died or hung):

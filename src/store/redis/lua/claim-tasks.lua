@@ -12,8 +12,8 @@
 --            retry_after_ms (rate limit; 0 = none), recovered count, now }
 local k_tasks = KEYS[1]
 local base = base_of(k_tasks)
-local k_ready, k_wake, k_leases, k_rate, k_rate_total = base .. 'ready', base .. 'wake', base .. 'leases',
-  base .. 'ratelog', base .. 'ratelog:n'
+local k_ready, k_wake, k_leases, k_rate, k_rate_meta = base .. 'ready', base .. 'wake', base .. 'leases',
+  base .. 'ratelog', base .. 'ratelog:meta'
 local k_results, k_errors, done_prefix = base .. 'results', base .. 'errors', base .. 'done:'
 local owner, lease_ms, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local max_conc, rate_count, rate_period = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -81,15 +81,17 @@ local recovered = recover_expired(k_tasks, k_ready, k_wake, k_leases, k_errors, 
 
 local avail = want
 local retry_after = 0
+local has_sentinel = false
 if avail > 0 and max_conc > 0 then
   -- The sentinel member sits at +inf (it keeps the set in skiplist encoding); do not count it.
   local running = redis.call('ZCOUNT', k_leases, '(' .. now, '+inf')
-  if redis.call('ZSCORE', k_leases, LEASE_SENTINEL) then running = running - 1 end
+  has_sentinel = redis.call('ZSCORE', k_leases, LEASE_SENTINEL)
+  if has_sentinel then running = running - 1 end
   if max_conc - running < avail then avail = max_conc - running end
 end
 local conc_avail = avail
 if avail > 0 and rate_count > 0 then
-  local used = expire_rate_log(k_rate, k_rate_total, now - rate_period)
+  local used = rate_window_used(k_rate, k_rate_meta, now, rate_period, avail, rate_count)
   if rate_count - used < avail then avail = rate_count - used end
   if avail <= 0 then
     local oldest = redis.call('ZRANGE', k_rate, 0, 0, 'WITHSCORES')
@@ -97,7 +99,7 @@ if avail > 0 and rate_count > 0 then
       retry_after = math.max(1, tonumber(oldest[2]) + rate_period - now + 1)
     else
       -- A total without a log (the log was deleted by hand): nothing is in the window.
-      redis.call('DEL', k_rate_total)
+      redis.call('DEL', k_rate_meta)
       avail = math.min(conc_avail, rate_count)
     end
   end
@@ -152,12 +154,12 @@ while avail > 0 do
   end
 end
 
-if #claimed > 0 then redis.call('ZADD', k_leases, 'NX', '+inf', LEASE_SENTINEL) end
+if #claimed > 0 and not has_sentinel then redis.call('ZADD', k_leases, 'NX', '+inf', LEASE_SENTINEL) end
 if rate_member then
-  -- All tasks of this call started at `now`: one log entry counts them all (see expire_rate_log).
+  -- All tasks of this call started at `now`: one log entry counts them all (see sweep_rate_log).
   local n = #claimed / 2
   redis.call('ZADD', k_rate, now, n .. ':' .. rate_member)
-  redis.call('INCRBY', k_rate_total, n)
+  redis.call('HINCRBY', k_rate_meta, 'n', n)
 end
 
 -- Leave a wake marker when work remains that another idle worker could take now.
