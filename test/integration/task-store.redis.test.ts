@@ -9,10 +9,25 @@ import { loadScripts, runScript } from '../../src/store/redis/scripts.js';
 import { newTask, runTaskStoreContract } from '../contract/task-store.contract.js';
 import { REDIS_URL } from '../helpers/stack.js';
 
-runTaskStoreContract('redis', async () => {
+/** A store on its own random key prefix; cleanup() deletes its keys and disconnects. */
+async function openStore() {
   const redis = new Redis(REDIS_URL);
   const prefix = `c${randomBytes(5).toString('hex')}`;
   const store = new RedisTaskStore({ redis, prefix });
+  await loadScripts(redis);
+  return {
+    redis,
+    store,
+    async cleanup() {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    },
+  };
+}
+
+runTaskStoreContract('redis', async () => {
+  const { redis, store, cleanup } = await openStore();
   return {
     store,
     async expireLeases(queue) {
@@ -20,21 +35,14 @@ runTaskStoreContract('redis', async () => {
       const members = await redis.zrangebyscoreBuffer(key, '-inf', '(+inf');
       for (const m of members) await redis.zadd(key, 'XX', 1, m);
     },
-    async cleanup() {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    },
+    cleanup,
   };
 });
 
 describe('Redis adapter: the submission batch (one argument per queue)', () => {
   it('round-trips many tasks, scheduled ones included; malformed submission or completion batches are refused whole', async () => {
-    const redis = new Redis(REDIS_URL);
-    const prefix = `c${randomBytes(5).toString('hex')}`;
-    const store = new RedisTaskStore({ redis, prefix });
+    const { redis, store, cleanup } = await openStore();
     try {
-      await loadScripts(redis);
       const later = Date.now() + 3_600_000;
       const tasks = Array.from({ length: 120 }, (_, i) =>
         newTask({ parameters: { i, text: 'é'.repeat(i) }, runAt: i % 10 === 0 ? later : null }),
@@ -70,18 +78,13 @@ describe('Redis adapter: the submission batch (one argument per queue)', () => {
       expect((ok as unknown[])[0]).toEqual([1, 1]);
       expect((await store.getTask(claimed[0]!.id))?.results).toEqual({ ok: true });
     } finally {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
+      await cleanup();
     }
   });
 
   it('an id listed twice in the ready list is claimed once (batched pops read records before writing them)', async () => {
-    const redis = new Redis(REDIS_URL);
-    const prefix = `c${randomBytes(5).toString('hex')}`;
-    const store = new RedisTaskStore({ redis, prefix });
+    const { redis, store, cleanup } = await openStore();
     try {
-      await loadScripts(redis);
       const t = newTask();
       await store.submit([t]);
       const k = store.keys.queue('q1');
@@ -99,18 +102,13 @@ describe('Redis adapter: the submission batch (one argument per queue)', () => {
       expect(await store.getTask(t.id)).toMatchObject({ status: 'started', starts: 1 });
       expect(await redis.llen(k.ready)).toBe(0);
     } finally {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
+      await cleanup();
     }
   });
 
   it('reloads its scripts when Redis lost them (restart, SCRIPT FLUSH) and carries on', async () => {
-    const redis = new Redis(REDIS_URL);
-    const prefix = `c${randomBytes(5).toString('hex')}`;
-    const store = new RedisTaskStore({ redis, prefix });
+    const { redis, store, cleanup } = await openStore();
     try {
-      await loadScripts(redis);
       await redis.script('FLUSH');
       const t = newTask();
       expect(await store.submit([t])).toEqual(['stored']);
@@ -125,18 +123,13 @@ describe('Redis adapter: the submission batch (one argument per queue)', () => {
       });
       expect(res.claimed.map((c) => c.id)).toEqual([t.id]);
     } finally {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
+      await cleanup();
     }
   });
 
   it('a rate log under a limit that never binds stays about one window long, its total exact', async () => {
-    const redis = new Redis(REDIS_URL);
-    const prefix = `c${randomBytes(5).toString('hex')}`;
-    const store = new RedisTaskStore({ redis, prefix });
+    const { redis, store, cleanup } = await openStore();
     try {
-      await loadScripts(redis);
       await store.submit(Array.from({ length: 60 }, () => newTask()));
       const limits = { maxConcurrent: 0, rateCount: 1_000_000, ratePeriodMs: 200 };
       for (let i = 0; i < 60; i++) {
@@ -145,16 +138,14 @@ describe('Redis adapter: the submission batch (one argument per queue)', () => {
         await new Promise((r) => setTimeout(r, 10));
       }
       const k = store.keys.queue('q1');
-      const entries = await redis.zrange(k.rateLog, 0, -1);
+      const entries = await redis.zrange(k.rateLog, '0', '-1');
       // 60 calls over ≥ 600 ms; a 200 ms window with sweeps every 25 ms holds about 20 of them.
       expect(entries.length).toBeGreaterThan(5);
       expect(entries.length).toBeLessThan(35);
-      const sum = entries.reduce((a, m) => a + Number(m.split(':')[0]), 0);
+      const sum = entries.map((m) => Number(String(m).split(':')[0])).reduce((a, b) => a + b, 0);
       expect(Number(await redis.hget(k.rateMeta, 'n'))).toBe(sum);
     } finally {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
+      await cleanup();
     }
   });
 });
