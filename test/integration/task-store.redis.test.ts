@@ -148,4 +148,33 @@ describe('Redis adapter: the submission batch (one argument per queue)', () => {
       await cleanup();
     }
   });
+
+  it('submissions of one tick share a script call; each gets its own outcome, in order', async () => {
+    const { redis, store, cleanup } = await openStore();
+    try {
+      const evalshaCalls = async () =>
+        Number(/cmdstat_evalsha:calls=(\d+)/.exec(await redis.info('commandstats'))?.[1] ?? 0);
+      const tasks = Array.from({ length: 300 }, () => newTask());
+      const again = newTask({ id: tasks[5]!.id });
+      const before = await evalshaCalls();
+      const outcomes = await Promise.all([...tasks, again].map((t) => store.submit([t])));
+      const calls = (await evalshaCalls()) - before;
+      expect(outcomes.slice(0, 300)).toEqual(tasks.map(() => ['stored']));
+      expect(outcomes[300]).toEqual(['duplicate']);
+      // The first call goes out at once, the other 300 together (other test files share this Redis,
+      // so the count is an upper bound on ours plus theirs).
+      expect(calls).toBeLessThan(60);
+      const claimed = await store.claim({
+        queue: 'q1',
+        owner: 3,
+        leaseMs: 30_000,
+        want: 300,
+        limits: NO_LIMITS,
+        completions: [],
+      });
+      expect(claimed.claimed.map((c) => c.id)).toEqual(tasks.map((t) => t.id));
+    } finally {
+      await cleanup();
+    }
+  });
 });

@@ -25,6 +25,7 @@ import { toClaimedTask } from './record-mapper.js';
 import { runScript, type ScriptArg } from './scripts.js';
 import { TaskReader } from './task-reader.js';
 import { Maintenance } from './maintenance.js';
+import { SubmitBatcher } from './submit-batcher.js';
 import { WakeWaiter } from './wake-waiter.js';
 
 export interface RedisTaskStoreOptions {
@@ -45,6 +46,9 @@ export class RedisTaskStore implements TaskStore {
   private readonly maintenance: Maintenance;
   /** Queues this process already added to the known-queues set. */
   private readonly registered = new Set<string>();
+  private readonly batcher = new SubmitBatcher<NewTask, SubmitOutcome>((queue, tasks) =>
+    this.submitToQueue(queue, tasks, Date.now()),
+  );
 
   constructor(opts: RedisTaskStoreOptions) {
     this.redis = opts.redis;
@@ -61,11 +65,10 @@ export class RedisTaskStore implements TaskStore {
   // Submission is a hot path: plain promise chains rather than async functions where that saves
   // promise allocations per call.
   submit(tasks: NewTask[]): Promise<SubmitOutcome[]> {
-    const now = Date.now();
     const queue = tasks[0]?.queue;
-    // The usual case, one queue (every single submission): one call, no grouping.
-    if (queue !== undefined && tasks.every((t) => t.queue === queue)) return this.submitToQueue(queue, tasks, now);
-    return this.submitToQueues(tasks, now);
+    // The usual case, one queue (every single submission): calls of one tick share a script call.
+    if (queue !== undefined && tasks.every((t) => t.queue === queue)) return this.batcher.submit(queue, tasks);
+    return this.submitToQueues(tasks, Date.now());
   }
 
   private async submitToQueues(tasks: NewTask[], now: number): Promise<SubmitOutcome[]> {
