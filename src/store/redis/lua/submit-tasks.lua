@@ -19,8 +19,7 @@ while pos <= size do
 end
 if pos ~= size + 1 then return redis.error_reply('ERR submit-tasks: truncated batch') end
 
-local was_empty = redis.call('LLEN', k_ready) == 0
-local out, pushed, earliest = {}, false, nil
+local out, ready, earliest = {}, {}, nil
 pos = 1
 while pos <= size do
   local id = string.sub(batch, pos, pos + 15)
@@ -32,14 +31,15 @@ while pos <= size do
       redis.call('ZADD', k_delayed, run_at, id)
       if not earliest or run_at < earliest then earliest = run_at end
     else
-      redis.call('LPUSH', k_ready, id)
-      pushed = true
+      ready[#ready + 1] = id
     end
     out[#out + 1] = 1
   else
     out[#out + 1] = 0
   end
 end
-if pushed and was_empty then arm_wake(k_wake) end
+-- One LPUSH for the batch (same order as one per task); its reply, the new length, tells whether
+-- the list was empty, when idle workers need the wake marker.
+if #ready > 0 and redis.call('LPUSH', k_ready, unpack(ready)) == #ready then arm_wake(k_wake) end
 if earliest then redis.call('PUBLISH', ARGV[1], string.format('%.0f', earliest)) end
 return out
