@@ -91,6 +91,12 @@ export interface QueueCounts {
 
 export interface TaskStore {
   // submission
+  /**
+   * Stores new tasks (submitted, or scheduled when run_at is in the future), one outcome per task
+   * in input order; a task whose id exists is a duplicate and nothing is written for it. Atomic per
+   * queue. Adapters may join calls made at the same moment into one round trip (the Redis one
+   * does, per tick) as long as each task's outcome is what separate calls would have given.
+   */
   submit(tasks: NewTask[]): Promise<SubmitOutcome[]>;
   // reads
   getTask(id: string, queueHint?: string): Promise<TaskRecord | null>;

@@ -177,4 +177,26 @@ describe('Redis adapter: the submission batch (one argument per queue)', () => {
       await cleanup();
     }
   });
+
+  it('batches beyond what one Lua unpack() can pass: 9,000 tasks submitted, claimed and completed in one call each', async () => {
+    const { store, cleanup } = await openStore();
+    try {
+      const tasks = Array.from({ length: 9_000 }, (_, i) => newTask({ parameters: { i } }));
+      expect(new Set(await store.submit(tasks))).toEqual(new Set(['stored']));
+      const req = { queue: 'q1', owner: 3, leaseMs: 30_000, limits: NO_LIMITS };
+      const claimed = (await store.claim({ ...req, want: 9_000, completions: [] })).claimed;
+      expect(claimed.map((c) => c.id)).toEqual(tasks.map((t) => t.id));
+      const done = await store.claim({
+        ...req,
+        want: 0,
+        completions: claimed.map((c) => ({ id: c.id, starts: c.starts, results: { i: c.parameters.i } })),
+      });
+      expect(done.completed.every(Boolean)).toBe(true);
+      expect(done.completed).toHaveLength(9_000);
+      expect((await store.countByStatus('q1')).counts).toMatchObject({ completed: 9_000, started: 0, submitted: 0 });
+      expect((await store.getTask(tasks[8_999]!.id))?.results).toEqual({ i: 8_999 });
+    } finally {
+      await cleanup();
+    }
+  });
 });

@@ -62,6 +62,30 @@ local function started_record(blob, starts, owner, started, now)
     .. struct.pack('>d', now) .. string.sub(blob, 63)
 end
 
+-- redis.call(cmd, key, ...) over the elements of `list`, at most 1000 per call: Lua's unpack()
+-- fails beyond about 8,000 values, and a bulk submission or a large claim can carry more. Pairs
+-- (field, value / score, member) stay together: 1000 is even. Returns the first call's reply.
+local function call_spread(cmd, key, list)
+  local n, first = #list, nil
+  for i = 1, n, 1000 do
+    local reply = redis.call(cmd, key, unpack(list, i, math.min(i + 999, n)))
+    if i == 1 then first = reply end
+  end
+  return first
+end
+
+-- HMGET of any number of fields, in calls of at most 1000 (see call_spread); false for missing.
+local function hmget_spread(key, fields)
+  local n = #fields
+  if n <= 1000 then return redis.call('HMGET', key, unpack(fields)) end
+  local out = {}
+  for i = 1, n, 1000 do
+    local part = redis.call('HMGET', key, unpack(fields, i, math.min(i + 999, n)))
+    for j = 1, #part do out[#out + 1] = part[j] end
+  end
+  return out
+end
+
 -- Keep at most one wake marker: idle workers BLPOP it; a claim that leaves work re-arms it.
 local function arm_wake(wake_key)
   if redis.call('LLEN', wake_key) == 0 then redis.call('RPUSH', wake_key, '1') end

@@ -43,7 +43,7 @@ end
 local codes = {}
 local freed = false
 if #ids > 0 then
-  local blobs = redis.call('HMGET', k_tasks, unpack(ids))
+  local blobs = hmget_spread(k_tasks, ids)
   local records, done, leases, results, seen = {}, {}, {}, {}, {}
   for i, id in ipairs(ids) do
     local blob = blobs[i]
@@ -70,10 +70,10 @@ if #ids > 0 then
     end
   end
   if #records > 0 then
-    redis.call('HSET', k_tasks, unpack(records))
-    redis.call('ZADD', done_prefix .. 'completed', unpack(done))
-    redis.call('ZREM', k_leases, unpack(leases))
-    if #results > 0 then redis.call('HSET', k_results, unpack(results)) end
+    call_spread('HSET', k_tasks, records)
+    call_spread('ZADD', done_prefix .. 'completed', done)
+    call_spread('ZREM', k_leases, leases)
+    if #results > 0 then call_spread('HSET', k_results, results) end
   end
 end
 
@@ -112,7 +112,7 @@ local deadline = now + lease_ms
 local rate_member = nil
 local seen = {}
 while avail > 0 do
-  local ids = redis.call('RPOP', k_ready, avail)
+  local ids = redis.call('RPOP', k_ready, math.min(avail, 1000))
   if not ids then break end
   local blobs = redis.call('HMGET', k_tasks, unpack(ids))
   local records, leases = {}, {}
@@ -149,8 +149,8 @@ while avail > 0 do
     end
   end
   if #records > 0 then
-    redis.call('HSET', k_tasks, unpack(records))
-    redis.call('ZADD', k_leases, unpack(leases))
+    call_spread('HSET', k_tasks, records)
+    call_spread('ZADD', k_leases, leases)
   end
 end
 

@@ -21,8 +21,6 @@ for _, id in ipairs(ids) do
 end
 if removed > 0 or #keep ~= #ids then
   redis.call('DEL', k_ready)
-  for i = 1, #keep, 1000 do
-    redis.call('RPUSH', k_ready, unpack(keep, i, math.min(i + 999, #keep)))
-  end
+  if #keep > 0 then call_spread('RPUSH', k_ready, keep) end
 end
 return removed

@@ -38,8 +38,8 @@ while pos <= size do
     out[#out + 1] = 0
   end
 end
--- One LPUSH for the batch (same order as one per task); its reply, the new length, tells whether
--- the list was empty, when idle workers need the wake marker.
-if #ready > 0 and redis.call('LPUSH', k_ready, unpack(ready)) == #ready then arm_wake(k_wake) end
+-- One LPUSH per 1000 tasks (same order as one per task); the first one's reply, the new length,
+-- tells whether the list was empty, when idle workers need the wake marker.
+if #ready > 0 and call_spread('LPUSH', k_ready, ready) == math.min(#ready, 1000) then arm_wake(k_wake) end
 if earliest then redis.call('PUBLISH', ARGV[1], string.format('%.0f', earliest)) end
 return out
