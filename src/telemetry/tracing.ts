@@ -37,6 +37,9 @@ export const SPAN_NAMES = {
 export const TRACER_NAME = 'jobbers';
 
 const w3c = new core.W3CTraceContextPropagator();
+const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+/** The API's no-op provider: what the global proxy delegates to until a real one is registered. */
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
 
 /** W3C traceparent of the active span (`00-<trace id>-<span id>-<flags>`), or null when none. */
 export function currentTraceparent(ctx: Context = context.active()): string | null {
@@ -61,6 +64,12 @@ export function startSubmitSpan<T>(taskName: string, attrs: SpanAttrs, fn: (span
   return runSpan(SPAN_NAMES.submit, SpanKind.PRODUCER, context.active(), { 'task.name': taskName, ...attrs }, fn);
 }
 
+/** A task span's parent (the carried traceparent, else the active context) and kind. */
+function taskSpanPlace(traceparent: string | null, name: string): { parent: Context; kind: SpanKind } {
+  const parent = traceparent ? w3c.extract(context.active(), { traceparent }, defaultTextMapGetter) : context.active();
+  return { parent, kind: name === SPAN_NAMES.execute ? SpanKind.CONSUMER : SpanKind.INTERNAL };
+}
+
 /**
  * Runs `fn` inside a span (default use: `SPAN_NAMES.execute`, one per attempt) that is a child of
  * the carried `traceparent`; with no (or an unparsable) traceparent the span is a child of the
@@ -73,15 +82,9 @@ export function runInTaskSpan<T>(
   attrs: SpanAttrs,
   fn: (span: Span) => Promise<T> | T,
 ): Promise<T> {
-  const parent = traceparent ? w3c.extract(context.active(), { traceparent }, defaultTextMapGetter) : context.active();
-  const kind = name === SPAN_NAMES.execute ? SpanKind.CONSUMER : SpanKind.INTERNAL;
+  const { parent, kind } = taskSpanPlace(traceparent, name);
   return runSpan(name || SPAN_NAMES.execute, kind, parent, attrs, fn);
 }
-
-const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-
-/** The API's no-op provider: what the global proxy delegates to until a real one is registered. */
-const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
 
 /**
  * False while no tracer provider is registered (no initTelemetry, or OTEL_SDK_DISABLED=true): then
@@ -102,8 +105,7 @@ export interface SpanScope {
 
 /** Like runInTaskSpan, for callback-style work: the caller ends the span when the work settles. */
 export function openTaskSpan(traceparent: string | null, name: string, attrs: SpanAttrs): SpanScope {
-  const parent = traceparent ? w3c.extract(context.active(), { traceparent }, defaultTextMapGetter) : context.active();
-  const kind = name === SPAN_NAMES.execute ? SpanKind.CONSUMER : SpanKind.INTERNAL;
+  const { parent, kind } = taskSpanPlace(traceparent, name);
   const span = trace.getTracer(TRACER_NAME).startSpan(name, { kind, attributes: attrs }, parent);
   const active = trace.setSpan(parent, span);
   return {

@@ -57,7 +57,6 @@ export interface WorkerOptions {
 }
 
 interface Running {
-  task: ClaimedTask;
   attempt: Attempt;
   span: AttemptSpan | null;
   leaseMs: number;
@@ -166,7 +165,7 @@ export class Worker {
     if (signal) {
       this.opts.logger.info('Worker shutting down', { signal, running: this.running.size });
       for (const r of this.running.values()) {
-        const policy = this.opts.registry.get(r.task.name, r.task.version)?.onShutdown ?? 'stop';
+        const policy = this.opts.registry.get(r.attempt.name, r.attempt.version)?.onShutdown ?? 'stop';
         if (policy === 'continue') {
           setTimeout(
             () => r.attempt.abort(new TaskAbortError('shutdown', 'Shutdown grace period expired')),
@@ -288,7 +287,6 @@ export class Worker {
     const span = this.opts.hooks?.openAttemptSpan?.(task) ?? null;
     const attempt = new Attempt(task, def, this.opts.logger, this.renewOne, this.onSettled);
     const r: Running = {
-      task,
       attempt,
       span,
       leaseMs: heartbeatMs ?? this.opts.leaseMs,
@@ -302,7 +300,7 @@ export class Worker {
   }
 
   private runAttempt(r: Running): void {
-    const { task } = r;
+    const { task } = r.attempt;
     // Inside the attempt's span, so these lines carry its trace id.
     if (this.debug)
       this.opts.logger.debug(`Task ${task.id} started (attempt ${task.retryAttempt + 1}).`, {
@@ -336,7 +334,7 @@ export class Worker {
    */
   private settle(r: Running, outcome: AttemptOutcome): void {
     if (outcome.kind === 'complete') {
-      const { task } = r;
+      const { task } = r.attempt;
       const list = this.pending.get(task.queue);
       const entry = { id: task.id, starts: task.starts, results: outcome.results };
       if (list) list.push(entry);
@@ -346,7 +344,7 @@ export class Worker {
       this.afterSettle(r, outcome, 'abandoned', Date.now());
     } else {
       const startedAt = Date.now();
-      void this.persist(r.task, outcome).then((status) => this.afterSettle(r, outcome, status, startedAt));
+      void this.persist(r.attempt.task, outcome).then((status) => this.afterSettle(r, outcome, status, startedAt));
     }
   }
 
@@ -384,7 +382,7 @@ export class Worker {
   }
 
   private afterSettle(r: Running, outcome: AttemptOutcome, status: string, startedAt: number): void {
-    const { task } = r;
+    const { task } = r.attempt;
     this.running.delete(task.id);
     if (this.opts.hooks?.attemptFinished) {
       const terminal = TERMINAL.has(status);
@@ -425,9 +423,9 @@ export class Worker {
     const byQueue = new Map<string, Running[]>();
     for (const r of this.running.values()) {
       if (!r.autoRenew) continue;
-      const list = byQueue.get(r.task.queue);
+      const list = byQueue.get(r.attempt.queue);
       if (list) list.push(r);
-      else byQueue.set(r.task.queue, [r]);
+      else byQueue.set(r.attempt.queue, [r]);
     }
     await Promise.all([...byQueue].map(([q, list]) => this.renew(q, list).catch(() => undefined)));
   }
@@ -436,12 +434,13 @@ export class Worker {
     const outcomes = await this.opts.store.renewLeases(
       queue,
       this.owner,
-      list.map((r) => ({ id: r.task.id, starts: r.task.starts, leaseMs: r.leaseMs })),
+      list.map((r) => ({ id: r.attempt.id, starts: r.attempt.task.starts, leaseMs: r.leaseMs })),
     );
     outcomes.forEach((o, i) => {
       const r = list[i] as Running;
-      if (o === 'cancel-requested') r.attempt.abort(new TaskAbortError('cancelled', `Task ${r.task.id} was cancelled`));
-      if (o === 'lost') r.attempt.abort(new TaskAbortError('lease-lost', `Task ${r.task.id} lease was lost`));
+      if (o === 'cancel-requested')
+        r.attempt.abort(new TaskAbortError('cancelled', `Task ${r.attempt.id} was cancelled`));
+      if (o === 'lost') r.attempt.abort(new TaskAbortError('lease-lost', `Task ${r.attempt.id} lease was lost`));
     });
   }
 

@@ -47,7 +47,7 @@ export class RedisTaskStore implements TaskStore {
   /** Queues this process already added to the known-queues set. */
   private readonly registered = new Set<string>();
   private readonly batcher = new SubmitBatcher<NewTask, SubmitOutcome>((queue, tasks) =>
-    this.submitToQueue(queue, tasks, Date.now()),
+    this.submitToQueue(queue, tasks),
   );
 
   constructor(opts: RedisTaskStoreOptions) {
@@ -68,10 +68,10 @@ export class RedisTaskStore implements TaskStore {
     const queue = tasks[0]?.queue;
     // The usual case, one queue (every single submission): calls of one tick share a script call.
     if (queue !== undefined && tasks.every((t) => t.queue === queue)) return this.batcher.submit(queue, tasks);
-    return this.submitToQueues(tasks, Date.now());
+    return this.submitToQueues(tasks);
   }
 
-  private async submitToQueues(tasks: NewTask[], now: number): Promise<SubmitOutcome[]> {
+  private async submitToQueues(tasks: NewTask[]): Promise<SubmitOutcome[]> {
     const byQueue = new Map<string, number[]>();
     tasks.forEach((t, i) => {
       const list = byQueue.get(t.queue);
@@ -84,7 +84,6 @@ export class RedisTaskStore implements TaskStore {
         const stored = await this.submitToQueue(
           q,
           indexes.map((i) => tasks[i] as NewTask),
-          now,
         );
         indexes.forEach((taskIndex, j) => (outcomes[taskIndex] = stored[j] as SubmitOutcome));
       }),
@@ -92,9 +91,9 @@ export class RedisTaskStore implements TaskStore {
     return outcomes;
   }
 
-  private submitToQueue(queue: string, tasks: NewTask[], now: number): Promise<SubmitOutcome[]> {
+  private submitToQueue(queue: string, tasks: NewTask[]): Promise<SubmitOutcome[]> {
     const k = this.keys.queue(queue);
-    const args: ScriptArg[] = [this.keys.scheduleChannel, encodeSubmission(tasks, now)];
+    const args: ScriptArg[] = [this.keys.scheduleChannel, encodeSubmission(tasks, Date.now())];
     const call = runScript(this.redis, 'submit-tasks', [k.tasks], args) as Promise<number[]>;
     const registering = this.registerQueue(queue);
     const codes = registering ? Promise.all([call, registering]).then(([c]) => c) : call;

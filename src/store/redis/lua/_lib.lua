@@ -33,8 +33,12 @@ local function write_header(h, blob)
     .. string.sub(blob, HDR_SIZE + 1)
 end
 
+local function flag_on(flags, flag)
+  return math.floor(flags / flag) % 2 == 1
+end
+
 local function has_flag(h, flag)
-  return math.floor(h.flags / flag) % 2 == 1
+  return flag_on(h.flags, flag)
 end
 
 -- Hot-path header access for claim-tasks, which runs two transitions per task: read just the
@@ -170,7 +174,7 @@ end
 -- (when it was last swept), so a claim reads the window's usage with one HMGET instead of counting
 -- one member per started task. A sweep drops the entries at or before `cutoff` and subtracts their
 -- counts, records `now` as the last sweep when given (a claim's sweep; not the cleaner's, whose
--- cutoff is older than the window), and returns the sum left in the log.
+-- cutoff is older than the window), and returns the sum left in the log and the entries removed.
 local function sweep_rate_log(k_log, k_meta, cutoff, now)
   local used = tonumber(redis.call('HGET', k_meta, 'n') or '0')
   local expired = redis.call('ZRANGEBYSCORE', k_log, '-inf', cutoff)
@@ -180,7 +184,7 @@ local function sweep_rate_log(k_log, k_meta, cutoff, now)
   end
   if used < 0 then used = 0 end
   if now then redis.call('HSET', k_meta, 'n', used, 's', now) else redis.call('HSET', k_meta, 'n', used) end
-  return used
+  return used, #expired
 end
 
 -- Starts in the window (now - period, now]. Sweeps only when `want` more might exceed `limit`, or
@@ -191,7 +195,7 @@ local function rate_window_used(k_log, k_meta, now, period, want, limit)
   local meta = redis.call('HMGET', k_meta, 'n', 's')
   local used, swept = tonumber(meta[1]) or 0, tonumber(meta[2]) or 0
   if used + want <= limit and now - swept < period / 8 then return used end
-  return sweep_rate_log(k_log, k_meta, now - period, now)
+  return (sweep_rate_log(k_log, k_meta, now - period, now))
 end
 
 -- Recover up to `limit` started tasks whose lease deadline passed (their worker died or hung):

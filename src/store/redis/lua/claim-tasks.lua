@@ -17,29 +17,25 @@ local k_ready, k_wake, k_leases, k_rate, k_rate_meta = base .. 'ready', base .. 
 local k_results, k_errors, done_prefix = base .. 'results', base .. 'errors', base .. 'done:'
 local owner, lease_ms, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local max_conc, rate_count, rate_period = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+-- Split the completions before writing anything: a malformed batch is refused whole.
 local completions = ARGV[7]
--- Walk the completions once before writing anything: a malformed batch is refused whole.
+local ids, starts_of, results_of = {}, {}, {}
 local pos, size = 1, #completions
 while pos <= size do
   if pos + 21 > size then return redis.error_reply('ERR claim-tasks: truncated completions') end
-  pos = pos + 22 + struct.unpack('>I4', completions, pos + 18)
+  local n = #ids + 1
+  local len
+  ids[n] = string.sub(completions, pos, pos + 15)
+  starts_of[n], len = struct.unpack('>HI4', completions, pos + 16)
+  if pos + 21 + len > size then return redis.error_reply('ERR claim-tasks: truncated completions') end
+  results_of[n] = len > 0 and string.sub(completions, pos + 22, pos + 21 + len)
+  pos = pos + 22 + len
 end
-if pos ~= size + 1 then return redis.error_reply('ERR claim-tasks: truncated completions') end
 local now = now_ms()
 local typed = redis.call('HLEN', base .. 'type-limits') > 0
 
 -- Completions. Each redis.call costs about as much as the work it does, so the records are read
 -- with one HMGET and written back with one HSET, ZADD and ZREM for the whole batch.
-local ids, starts_of, results_of = {}, {}, {}
-pos = 1
-while pos <= size do
-  local n = #ids + 1
-  local len
-  ids[n] = string.sub(completions, pos, pos + 15)
-  starts_of[n], len = struct.unpack('>HI4', completions, pos + 16)
-  results_of[n] = len > 0 and string.sub(completions, pos + 22, pos + 21 + len)
-  pos = pos + 22 + len
-end
 local codes = {}
 local freed = false
 if #ids > 0 then
@@ -52,7 +48,7 @@ if #ids > 0 then
     if status == S_STARTED and h_owner == owner and h_starts == starts_of[i] then
       seen[id] = true
       -- As finish() in _lib.lua, on the bytes: completed now, any cancel request cleared.
-      if math.floor(flags / FLAG_CANCEL_REQUESTED) % 2 == 1 then flags = flags - FLAG_CANCEL_REQUESTED end
+      if flag_on(flags, FLAG_CANCEL_REQUESTED) then flags = flags - FLAG_CANCEL_REQUESTED end
       release_type_slot(base, blob, id, now, k_ready, k_wake, typed)
       records[#records + 1] = id
       records[#records + 1] = completed_record(blob, flags, now)

@@ -3,6 +3,5 @@
 -- KEYS: 1 rate log  2 its meta hash (n, s)
 -- ARGV: 1 cutoff (ms)
 -- Returns: the number of log entries removed.
-local before = redis.call('ZCARD', KEYS[1])
-sweep_rate_log(KEYS[1], KEYS[2], tonumber(ARGV[1]), nil)
-return before - redis.call('ZCARD', KEYS[1])
+local _, removed = sweep_rate_log(KEYS[1], KEYS[2], tonumber(ARGV[1]), nil)
+return removed

@@ -9,24 +9,25 @@
 local k_tasks = KEYS[1]
 local base = base_of(k_tasks)
 local k_ready, k_wake, k_delayed = base .. 'ready', base .. 'wake', base .. 'delayed'
+-- Split the batch before writing anything: a malformed one is refused whole.
 local batch = ARGV[2]
-local size = #batch
--- Walk the batch once before writing anything: a malformed one is refused whole.
-local pos = 1
+local ids, run_ats, blobs = {}, {}, {}
+local pos, size = 1, #batch
 while pos <= size do
   if pos + 27 > size then return redis.error_reply('ERR submit-tasks: truncated batch') end
-  pos = pos + 28 + struct.unpack('>I4', batch, pos + 24)
+  local n = #ids + 1
+  local len
+  ids[n] = string.sub(batch, pos, pos + 15)
+  run_ats[n], len = struct.unpack('>dI4', batch, pos + 16)
+  if pos + 27 + len > size then return redis.error_reply('ERR submit-tasks: truncated batch') end
+  blobs[n] = string.sub(batch, pos + 28, pos + 27 + len)
+  pos = pos + 28 + len
 end
-if pos ~= size + 1 then return redis.error_reply('ERR submit-tasks: truncated batch') end
 
 local out, ready, earliest = {}, {}, nil
-pos = 1
-while pos <= size do
-  local id = string.sub(batch, pos, pos + 15)
-  local run_at, len = struct.unpack('>dI4', batch, pos + 16)
-  local blob = string.sub(batch, pos + 28, pos + 27 + len)
-  pos = pos + 28 + len
-  if redis.call('HSETNX', k_tasks, id, blob) == 1 then
+for i, id in ipairs(ids) do
+  local run_at = run_ats[i]
+  if redis.call('HSETNX', k_tasks, id, blobs[i]) == 1 then
     if run_at > 0 then
       redis.call('ZADD', k_delayed, run_at, id)
       if not earliest or run_at < earliest then earliest = run_at end
