@@ -31,6 +31,7 @@ import {
   type Verification,
   type WorkerConfig,
 } from './common.js';
+import { cpuProfiler } from './profiler.js';
 import { adminRedis, commandCalls, info, openProducer, redisCpuSeconds, type Producer } from './systems.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -76,16 +77,18 @@ class WorkerProc {
   private readonly outcome: Promise<WorkerOutcome>;
   onProgress: (() => void) | null = null;
 
-  constructor(system: SystemName, wc: WorkerConfig) {
+  /** `profiled`: with --cpu-prof, whether this worker's run is profiled (not for untimed drains). */
+  constructor(system: SystemName, wc: WorkerConfig, profiled: boolean) {
     const entry = entryOf(ROOT, system === 'jobbers' ? 'bench/worker-jobbers.ts' : 'bench/worker-bullmq.ts');
-    if (cfg?.cpuProfDir) mkdirSync(cfg.cpuProfDir, { recursive: true });
+    const profDir = profiled ? cfg?.cpuProfDir : undefined;
+    if (profDir) mkdirSync(profDir, { recursive: true });
     this.child = fork(entry.file, [], {
       execArgv: entry.execArgv,
       env: {
         ...process.env,
         BENCH_WORKER: JSON.stringify(wc),
         OTEL_SDK_DISABLED: 'true',
-        ...(cfg?.cpuProfDir ? { BENCH_CPU_PROFILE_DIR: cfg.cpuProfDir } : {}),
+        ...(profDir ? { BENCH_CPU_PROFILE_DIR: profDir } : {}),
       },
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -127,8 +130,13 @@ class WorkerProc {
   }
 }
 
-async function startWorkers(system: SystemName, count: number, wc: WorkerConfig): Promise<WorkerProc[]> {
-  const workers = Array.from({ length: count }, () => new WorkerProc(system, wc));
+async function startWorkers(
+  system: SystemName,
+  count: number,
+  wc: WorkerConfig,
+  profiled = true,
+): Promise<WorkerProc[]> {
+  const workers = Array.from({ length: count }, () => new WorkerProc(system, wc, profiled));
   await withTimeout(Promise.all(workers.map((w) => w.ready)), 60_000, 'worker start-up');
   return workers;
 }
@@ -237,7 +245,7 @@ async function preload(producer: Producer, n: number): Promise<void> {
 /** Untimed: runs everything with one worker at concurrency 100 and checks each task ran once. */
 async function drainAndVerify(producer: Producer, n: number): Promise<Verification> {
   const t = wall();
-  const [w] = await startWorkers(producer.system, 1, workerConfig(n, DRAIN_CONCURRENCY, false));
+  const [w] = await startWorkers(producer.system, 1, workerConfig(n, DRAIN_CONCURRENCY, false), false);
   const worker = w as WorkerProc;
   worker.send({ type: 'go' });
   await handled([worker], n, 300_000);
@@ -282,12 +290,17 @@ async function submitScenario(
     }
   };
   await submitRange(n, n + warmup);
+  // With --cpu-prof, the submitting process (this one) is profiled over the timed part.
+  if (cfg?.cpuProfDir) mkdirSync(cfg.cpuProfDir, { recursive: true });
+  const prof = cpuProfiler(cfg?.cpuProfDir);
+  await prof.start();
   const redis0 = await redisCpuSeconds(admin);
   const cpu0 = process.cpuUsage();
   const t0 = wall();
   await submitRange(0, n);
   const t1 = wall();
   const clientCpu = cpuUs(cpu0);
+  await prof.stop();
   const redisCpu = (await redisCpuSeconds(admin)) - redis0;
   const verification = await drainAndVerify(producer, n + warmup);
   return {
@@ -516,7 +529,7 @@ function sumCalls(
 }
 
 async function opsScenario(producer: Producer, admin: Redis, n: number): Promise<Outcome> {
-  const [w] = await startWorkers(producer.system, 1, workerConfig(n, DRAIN_CONCURRENCY, false));
+  const [w] = await startWorkers(producer.system, 1, workerConfig(n, DRAIN_CONCURRENCY, false), false);
   const worker = w as WorkerProc;
   await admin.config('RESETSTAT');
   const c0 = await commandCalls(admin);

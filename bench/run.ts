@@ -10,7 +10,7 @@
  * bench/results/latest.svg. `node --import tsx bench/render-report.ts` puts the table into
  * docs/performance.md.
  */
-import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { fork, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   cpSync,
@@ -23,7 +23,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +39,7 @@ import {
 } from './common.js';
 import type { DriverConfig, FromDriver } from './driver.js';
 import { fmt, fmtRatio, summarize, svgChart, textTable, variantTable, type Report } from './report.js';
+import { startRedis } from './redis-server.js';
 import { adminRedis, info } from './systems.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -70,7 +70,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --only a,b,...      run only these scenarios (${SCENARIOS.map((s) => s.name).join(', ')})
   --quick             smaller task counts (development, smoke check)
   --cpu-prof DIR      profile the worker processes (V8 CPU profiler from go to stop, start-up
-                      excluded) into DIR/<scenario>-<system>-r<round>/<pid>.cpuprofile
+                      excluded), and the submitting process over the timed submissions of the
+                      submit-* scenarios, into DIR/<scenario>-<system>-r<round>/<pid>.cpuprofile
   --out DIR           where latest.json / latest.svg go (default bench/results)
   --systems a,b       jobbers and/or bullmq (default both)
   --no-snapshot       run the working tree itself through tsx (default: a copy taken at start and
@@ -129,63 +130,6 @@ function parseArgs(argv: string[]): Options {
 
 const stamp = () => new Date().toISOString().slice(11, 19);
 const say = (line: string) => process.stdout.write(`[${stamp()}] ${line}\n`);
-
-// ------------------------------------------------------------------ redis-server
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(dir: string): Promise<{ url: string; proc: ChildProcess }> {
-  const port = await freePort();
-  const proc = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-      '--logfile',
-      join(dir, 'redis.log'),
-    ],
-    { stdio: 'ignore' },
-  );
-  proc.on('error', (err) => {
-    process.stderr.write(
-      `Cannot start redis-server (${err.message}); install it with: apt-get install -y redis-server\n`,
-    );
-    process.exit(1);
-  });
-  const url = `redis://127.0.0.1:${port}`;
-  const admin = adminRedis(url);
-  admin.on('error', () => undefined);
-  for (let i = 0; ; i++) {
-    try {
-      await admin.ping();
-      break;
-    } catch (err) {
-      if (i > 100 || proc.exitCode !== null)
-        throw new Error(`redis-server did not come up on port ${port}: ${(err as Error).message}`);
-      await sleep(50);
-    }
-  }
-  admin.disconnect();
-  return { url, proc };
-}
 
 // ------------------------------------------------------------------ code under test
 

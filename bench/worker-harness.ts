@@ -4,35 +4,8 @@
  * 10 ms while it changes, and on `stop` shuts the worker down and sends back what each handler
  * recorded (the bitset of task indexes, optional start times) plus its CPU time.
  */
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
-import { join } from 'node:path';
+import { cpuProfiler } from './profiler.js';
 import { Recorder, type FromWorker, type ToWorker, type WorkerConfig } from './common.js';
-
-/**
- * With BENCH_CPU_PROFILE_DIR set, the V8 CPU profiler runs from `go` to `stop` only (start-up
- * and module loading stay out of the profile) and writes <dir>/<pid>.cpuprofile.
- */
-function profiler(dir: string | undefined) {
-  if (!dir) return { start() {}, stop: async () => {} };
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))),
-    );
-  return {
-    start() {
-      void post('Profiler.enable')
-        .then(() => post('Profiler.setSamplingInterval', { interval: 200 }))
-        .then(() => post('Profiler.start'));
-    },
-    async stop() {
-      const res = (await post('Profiler.stop')) as { profile: unknown };
-      writeFileSync(join(dir, `${process.pid}.cpuprofile`), JSON.stringify(res.profile));
-    },
-  };
-}
 
 export interface BenchWorker {
   /** Starts consuming (called on `go`). */
@@ -60,7 +33,7 @@ export async function runWorkerChild(
     send({ type: 'error', message: (err as Error).stack ?? String(err) });
     process.exit(1);
   }
-  const prof = profiler(process.env.BENCH_CPU_PROFILE_DIR);
+  const prof = cpuProfiler(process.env.BENCH_CPU_PROFILE_DIR);
   let cpu0 = process.cpuUsage();
   let lastReported = -1;
   const progress = setInterval(() => {
@@ -73,7 +46,7 @@ export async function runWorkerChild(
   process.on('message', (msg: ToWorker) => {
     if (msg.type === 'go') {
       cpu0 = process.cpuUsage();
-      prof.start();
+      void prof.start();
       worker.start();
     } else if (msg.type === 'stop') {
       clearInterval(progress);
